@@ -1,0 +1,10 @@
+{#- A model's custom schema (staging, core, kpis...) is used as it is, so BI users
+    find `core.fct_opportunities` under the same name on every target. Models without
+    one go to the target's schema. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,18 @@
+with source as (
+    select * from {{ contract_source('forecasts') }}
+),
+
+parsed as (
+    select
+        -- keys
+        {{ clean_text('user_id') }} as user_id,
+        {{ parse_date('period_start') }} as period_start,
+        {{ parse_timestamp('submitted_at') }} as submitted_at,
+        {{ parse_enum('forecast_category') }} as forecast_category,
+        -- money
+        {{ parse_money('amount') }} as amount,
+        {{ parse_currency('currency') }} as currency
+    from source
+)
+
+select * from parsed

@@ -1,0 +1,25 @@
+with source as (
+    select * from {{ contract_source('invoices') }}
+),
+
+parsed as (
+    select
+        -- keys
+        {{ clean_text('invoice_id') }} as invoice_id,
+        {{ clean_text('account_id') }} as account_id,
+        {{ clean_text('subscription_id') }} as subscription_id,
+        -- attributes
+        {{ parse_enum('status') }} as status,
+        -- money: total includes tax
+        {{ parse_money('total') }} as total,
+        {{ parse_money('tax') }} as tax,
+        {{ parse_currency('currency') }} as currency,
+        -- timestamps
+        {{ parse_timestamp('issued_at') }} as issued_at,
+        {{ parse_timestamp('due_at') }} as due_at,
+        {{ parse_timestamp('paid_at') }} as paid_at,
+        {{ parse_timestamp('voided_at') }} as voided_at
+    from source
+)
+
+select * from parsed

@@ -1,0 +1,18 @@
+with source as (
+    select * from {{ contract_source('opportunity_history') }}
+),
+
+parsed as (
+    select
+        -- keys
+        {{ clean_text('opportunity_id') }} as opportunity_id,
+        {{ parse_timestamp('changed_at') }} as changed_at,
+        -- the values after the change; NULL = unchanged
+        {{ clean_text('stage_name') }} as stage_name,
+        {{ parse_money('amount') }} as amount,
+        {{ parse_date('close_date') }} as close_date,
+        {{ parse_enum('forecast_category') }} as forecast_category
+    from source
+)
+
+select * from parsed

@@ -1,0 +1,21 @@
+with source as (
+    select * from {{ contract_source('payments') }}
+),
+
+parsed as (
+    select
+        -- keys
+        {{ clean_text('payment_id') }} as payment_id,
+        {{ clean_text('invoice_id') }} as invoice_id,
+        -- attributes
+        {{ parse_enum('status') }} as status,
+        {{ parse_enum('failure_reason') }} as failure_reason,
+        -- money
+        {{ parse_money('amount') }} as amount,
+        {{ parse_currency('currency') }} as currency,
+        -- timestamps
+        {{ parse_timestamp('attempted_at') }} as attempted_at
+    from source
+)
+
+select * from parsed

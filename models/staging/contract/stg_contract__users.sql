@@ -1,0 +1,22 @@
+with source as (
+    select * from {{ contract_source('users') }}
+),
+
+parsed as (
+    select
+        -- keys
+        {{ clean_text('user_id') }} as user_id,
+        {{ clean_text('manager_user_id') }} as manager_user_id,
+        -- attributes
+        {{ clean_text('user_name') }} as user_name,
+        {{ clean_text('email') }} as email,
+        {{ clean_text('title') }} as title,
+        {{ parse_enum('team') }} as team,
+        {{ clean_text('region') }} as region,
+        {{ parse_boolean('is_active') }} as is_active,
+        -- timestamps
+        {{ parse_timestamp('hired_at') }} as hired_at
+    from source
+)
+
+select * from parsed

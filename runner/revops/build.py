@@ -1,0 +1,124 @@
+"""Build the warehouse: write to a fresh file, test it, then publish it atomically.
+
+The published warehouse is only ever replaced by a complete, tested build, with one
+rename. A failed or killed build leaves it as it was, and a reader holding it open
+keeps seeing the old data until it reconnects.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+from .dbt_invocation import DbtOutcome, ProgressCallback, invoke_dbt
+from .errors import BadInput, BuildFailed, WarehouseBusy
+from .project import Project
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    warehouse: Path
+    data_dir: Path | None = None  # a folder of contract files; None = the demo company
+    raw_schema: str | None = None  # contract tables already in this schema
+    as_of: date | None = None
+    reporting_currency: str | None = None
+    fiscal_year_start_month: int | None = None
+    threads: int | None = None
+    wait_for_lock: bool = False
+
+    def dbt_vars(self) -> dict:
+        variables: dict = {}
+        if self.data_dir is not None:
+            variables.update(raw_source="files", data_dir=str(self.data_dir.resolve()))
+        elif self.raw_schema is not None:
+            variables.update(raw_source="schema", raw_schema=self.raw_schema)
+        if self.as_of is not None:
+            variables["as_of_date"] = self.as_of.isoformat()
+        if self.reporting_currency is not None:
+            variables["reporting_currency"] = self.reporting_currency.upper()
+        if self.fiscal_year_start_month is not None:
+            variables["fiscal_year_start_month"] = self.fiscal_year_start_month
+        return variables
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    warehouse: Path
+    outcome: DbtOutcome
+    seconds: float
+
+
+def build_warehouse(
+    project: Project, options: BuildOptions, on_progress: ProgressCallback | None = None
+) -> BuildResult:
+    """Run `dbt build` into a fresh database and publish it if every node passed."""
+    if options.data_dir is not None and not options.data_dir.is_dir():
+        raise BadInput(f"--data {options.data_dir}: no such folder")
+    warehouse = options.warehouse.resolve()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with _exclusive_build_lock(warehouse, wait=options.wait_for_lock):
+        staging = _staging_path(warehouse)
+        shutil.rmtree(staging.parent, ignore_errors=True)
+        staging.parent.mkdir(parents=True)
+        outcome = invoke_dbt(
+            project,
+            ["build"],
+            warehouse=staging,
+            dbt_vars=options.dbt_vars(),
+            threads=options.threads,
+            on_progress=on_progress,
+        )
+        if not outcome.success:
+            raise BuildFailed(
+                "the build failed; the published warehouse was left unchanged",
+                details=_failure_lines(outcome),
+            )
+        os.replace(staging, warehouse)
+        shutil.rmtree(staging.parent, ignore_errors=True)
+    return BuildResult(warehouse=warehouse, outcome=outcome, seconds=time.monotonic() - started)
+
+
+def _staging_path(warehouse: Path) -> Path:
+    """Where a build is written before publishing: beside the warehouse (same file
+    system, so the publish is one atomic rename) and under the same file name, because
+    DuckDB names the database after the file and views refer to it by that name."""
+    return warehouse.parent / f".{warehouse.stem}.building" / warehouse.name
+
+
+def _failure_lines(outcome: DbtOutcome) -> list[str]:
+    if outcome.error:
+        return outcome.error.splitlines()
+    lines = []
+    for failure in outcome.failures:
+        lines.append(f"{failure.status.upper()}: {failure.resource_type} {failure.name} ({failure.path})")
+        lines.extend(f"    {line}" for line in failure.message.splitlines())
+    return lines
+
+
+@contextmanager
+def _exclusive_build_lock(warehouse: Path, *, wait: bool) -> Iterator[None]:
+    """One build per warehouse at a time: a lock file beside it, released by the OS
+    even when the process is killed."""
+    lock_path = warehouse.parent / f".{warehouse.name}.lock"
+    with open(lock_path, "a+") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as error:
+            if error.errno in (errno.EAGAIN, errno.EACCES):
+                raise WarehouseBusy(
+                    f"another build of {warehouse} is running; wait for it, or pass --wait to queue behind it"
+                ) from None
+            raise
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)

@@ -1,0 +1,222 @@
+"""The `revops` command line: parse options, call the work below, print, exit.
+
+The work lives in build.py, export.py and demo_company.py; this module only turns
+options into calls and results (or errors) into output and exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import date
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from .errors import ExitCode, RevopsError
+from .project import Project
+
+EXIT_CODES_HELP = """
+\b
+Exit codes:
+  0   success
+  1   the build failed: a model errored or a data test failed
+  2   usage error: a bad option or argument
+  3   bad input: a file or folder is missing, unreadable or breaks the contract
+  4   no warehouse yet: run `revops build` first
+  5   another build of the same warehouse is running
+  70  internal error: a bug; rerun with --debug and report the traceback
+"""
+
+
+def _project() -> Project:
+    return Project.locate()
+
+
+def handle_errors(command):
+    """The one error boundary: a RevopsError becomes a message and its exit code;
+    anything else is a bug (traceback only with --debug)."""
+
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return command(*args, **kwargs)
+        except RevopsError as error:
+            click.secho(f"error: {error}", fg="red", err=True)
+            for line in error.details:
+                click.echo(f"  {line}", err=True)
+            if debug:
+                traceback.print_exc()
+            sys.exit(int(error.exit_code))
+        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+            raise
+        except Exception as error:  # noqa: BLE001 - the boundary for bugs
+            click.secho(f"internal error: {type(error).__name__}: {error}", fg="red", err=True)
+            if debug:
+                traceback.print_exc()
+            else:
+                click.echo("  rerun with --debug for the traceback", err=True)
+            sys.exit(int(ExitCode.INTERNAL))
+
+    return wrapper
+
+
+def _warehouse_option(function):
+    return click.option(
+        "--warehouse",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="REVOPS_WAREHOUSE",
+        show_envvar=True,
+        help="The DuckDB warehouse file. [default: warehouse/revops.duckdb in the project]",
+    )(function)
+
+
+@click.group(epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, envvar="REVOPS_DEBUG", show_envvar=True,
+              help="Show Python tracebacks on errors.")
+@click.version_option(package_name="revops-metrics", prog_name="revops")
+def main(debug: bool) -> None:
+    """RevOps metrics: one source of truth for CRM, billing and marketing data.
+
+    \b
+    Typical use:
+      revops build              # demo data -> warehouse/revops.duckdb
+      revops export             # marts and KPIs -> exports/*.parquet, *.csv
+      revops build --data DIR   # your own CSV/Parquet files instead of the demo
+    """
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@_warehouse_option
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="REVOPS_DATA", show_envvar=True,
+              help="A folder of contract tables (<table>.csv or <table>.parquet). [default: the demo company]")
+@click.option("--raw-schema", envvar="REVOPS_RAW_SCHEMA", show_envvar=True,
+              help="Read the contract tables from this schema of the warehouse instead.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), envvar="REVOPS_AS_OF", show_envvar=True,
+              help="'Today' for every KPI (YYYY-MM-DD). [default: the latest event date in the data]")
+@click.option("--reporting-currency", envvar="REVOPS_REPORTING_CURRENCY", show_envvar=True,
+              help="ISO 4217 code every amount is converted to. [default: USD]")
+@click.option("--fiscal-year-start-month", type=click.IntRange(1, 12),
+              envvar="REVOPS_FISCAL_YEAR_START_MONTH", show_envvar=True,
+              help="First month of the fiscal year, 1-12. [default: 1]")
+@click.option("--threads", type=click.IntRange(1, 64), envvar="REVOPS_THREADS", show_envvar=True,
+              help="dbt threads. [default: 2]")
+@click.option("--wait/--no-wait", "wait_for_lock", default=False, envvar="REVOPS_WAIT", show_envvar=True,
+              help="If another build of the same warehouse is running: wait for it, or exit with code 5. [default: no-wait]")
+@click.option("--quiet", "-q", is_flag=True, envvar="REVOPS_QUIET", show_envvar=True,
+              help="No progress lines; only the summary.")
+@handle_errors
+def build(warehouse, data_dir, raw_schema, as_of, reporting_currency, fiscal_year_start_month,
+          threads, wait_for_lock, quiet) -> None:
+    """Build the warehouse: load the data, run every model and test, publish.
+
+    The build is written to a fresh file and replaces the published warehouse only
+    when every model and test passed, so a failed build changes nothing.
+
+    \b
+    Examples:
+      revops build
+      revops build --data ~/exports/crm --as-of 2025-06-30
+      revops build --warehouse /tmp/revops.duckdb --reporting-currency EUR
+    """
+    from .build import BuildOptions, build_warehouse
+    from .progress import ProgressPrinter
+
+    if data_dir is not None and raw_schema is not None:
+        raise click.UsageError("--data and --raw-schema are alternatives; give one")
+    project = _project()
+    options = BuildOptions(
+        warehouse=warehouse or project.default_warehouse,
+        data_dir=data_dir,
+        raw_schema=raw_schema,
+        as_of=as_of.date() if as_of else None,
+        reporting_currency=reporting_currency,
+        fiscal_year_start_month=fiscal_year_start_month,
+        threads=threads,
+        wait_for_lock=wait_for_lock,
+    )
+    source = f"data from {data_dir}" if data_dir else (f"schema {raw_schema}" if raw_schema else "the demo company")
+    click.echo(f"Building {options.warehouse} from {source}", err=True)
+    printer = None if quiet else ProgressPrinter()
+    result = build_warehouse(project, options, on_progress=printer)
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(result.outcome.counts.items()))
+    click.secho(f"Built {result.warehouse} in {result.seconds:.1f}s ({counts})", fg="green")
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@_warehouse_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="REVOPS_EXPORT_DIR", show_envvar=True,
+              help="Folder to write the files to. [default: exports/ in the project]")
+@click.option("--format", "formats", type=click.Choice(["parquet", "csv"]), multiple=True,
+              envvar="REVOPS_EXPORT_FORMATS", show_envvar=True,
+              help="File format; repeat for several. [default: parquet and csv]")
+@click.option("--model", "-m", "models", multiple=True, envvar="REVOPS_EXPORT_MODELS", show_envvar=True,
+              help="Export only this model; repeat for several. [default: every mart and KPI model]")
+@click.option("--list", "list_only", is_flag=True, help="List the exportable models and exit.")
+@handle_errors
+def export(warehouse, out_dir, formats, models, list_only) -> None:
+    """Write the marts and KPI models to Parquet and CSV files, one per model.
+
+    Rows are in a stable order, so the same warehouse always gives the same files.
+
+    \b
+    Examples:
+      revops export
+      revops export --out /tmp/revops --format parquet
+      revops export -m fct_opportunities -m dim_accounts
+    """
+    from .export import FORMATS, export_models, exportable_models
+
+    project = _project()
+    warehouse = warehouse or project.default_warehouse
+    if list_only:
+        for name in exportable_models(warehouse):
+            click.echo(name)
+        return
+    out_dir = out_dir or project.default_exports
+    files = export_models(
+        warehouse,
+        out_dir,
+        models=list(models) or None,
+        formats=tuple(formats) or FORMATS,
+        on_file=lambda exported: click.echo(f"  {exported.path}  ({exported.rows} rows)", err=True),
+    )
+    click.secho(f"Exported {len(files)} files to {out_dir}", fg="green")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="REVOPS_DEMO_DIR", show_envvar=True,
+              help="Folder for the CSV files. [default: seeds/demo in the project]")
+@click.option("--seed", type=int, default=42, show_default=True, envvar="REVOPS_DEMO_SEED", show_envvar=True,
+              help="Random seed; the same seed gives byte-identical files.")
+@click.option("--scale", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
+              envvar="REVOPS_DEMO_SCALE", show_envvar=True,
+              help="Size relative to the committed demo (2 = twice the accounts).")
+@handle_errors
+def demo(out_dir, seed, scale) -> None:
+    """Generate the demo company's raw data (the input contract, as CSV).
+
+    \b
+    Examples:
+      revops demo                                   # regenerate seeds/demo
+      revops demo --out /tmp/big --scale 100        # a larger company for benchmarks
+      revops build --data /tmp/big                  # ...and build from it
+    """
+    from .demo_company import generate_demo_company
+
+    project = _project()
+    out_dir = out_dir or project.demo_data
+    counts = generate_demo_company(
+        out_dir, seed=seed, scale=scale,
+        progress=lambda table, rows: click.echo(f"  {table}: {rows} rows", err=True),
+    )
+    click.secho(f"Wrote {sum(counts.values())} rows in {len(counts)} files to {out_dir}", fg="green")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
