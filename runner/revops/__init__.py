@@ -1,0 +1,1 @@
+"""RevOps metrics runner: builds the dbt project and exports its marts."""
