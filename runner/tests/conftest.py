@@ -1,0 +1,66 @@
+"""Shared fixtures: a built demo warehouse (once per session) and tiny input folders."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from revops.build import BuildOptions, build_warehouse
+from revops.project import Project
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project.locate()
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(project: Project, tmp_path_factory) -> Path:
+    """The demo company built once, as `revops build` would (about a minute)."""
+    warehouse = tmp_path_factory.mktemp("demo") / "revops.duckdb"
+    build_warehouse(project, BuildOptions(warehouse=warehouse))
+    return warehouse
+
+
+def write_csv(folder: Path, table: str, rows: list[dict]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{table}.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def tiny_company(tmp_path: Path) -> Path:
+    """A company in the input contract small enough to check by hand: two accounts,
+    one of them an annual EUR customer (1,200 EUR a year at 1.10 = 110 USD MRR), one
+    won deal, one invoice. Tables not written here are absent, as the contract allows."""
+    folder = tmp_path / "tiny"
+    write_csv(folder, "accounts", [
+        {"account_id": "A1", "account_name": "Acme", "created_at": "2024-01-05T10:00:00Z", "segment": "smb", "region": "EMEA"},
+        {"account_id": "A2", "account_name": "Beta", "created_at": "2024-02-01 09:00:00", "segment": "", "region": ""},
+    ])
+    write_csv(folder, "opportunities", [
+        {"opportunity_id": "O1", "account_id": "A1", "created_at": "2024-01-10T09:00:00+01:00",
+         "stage_name": "Closed Won", "is_closed": "yes", "is_won": "1", "amount": "1200.00",
+         "currency": "EUR", "close_date": "2024-01-31", "probability": "100"},
+    ])
+    write_csv(folder, "opportunity_stages", [
+        {"stage_name": "Closed Won", "stage_order": "6", "is_qualified": "1", "is_closed": "1", "is_won": "1"},
+    ])
+    write_csv(folder, "subscriptions", [
+        {"subscription_id": "S1", "account_id": "A1", "period_start": "2024-02-01", "amount": "1200.00",
+         "billing_interval": "year", "currency": "EUR", "period_end": ""},
+    ])
+    write_csv(folder, "invoices", [
+        {"invoice_id": "I1", "account_id": "A1", "issued_at": "2024-02-01T00:00:00Z", "total": "1200.00",
+         "currency": "EUR", "status": "paid", "due_at": "2024-03-02T00:00:00Z", "paid_at": "2024-03-01T00:00:00Z"},
+    ])
+    write_csv(folder, "fx_rates", [
+        {"rate_date": "2024-01-01", "currency": "EUR", "rate_to_reporting": "1.10"},
+    ])
+    return folder

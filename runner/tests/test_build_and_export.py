@@ -1,0 +1,100 @@
+"""End to end: raw files -> dbt build -> published warehouse -> exports."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from revops.build import BuildOptions, build_warehouse
+from revops.cli import main
+from revops.errors import BuildFailed, ExitCode, WarehouseBusy
+from revops.export import export_models
+
+
+def query(warehouse: Path, sql: str):
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_build_from_a_folder_of_files_and_export(project, tiny_company, tmp_path):
+    warehouse = tmp_path / "wh" / "revops.duckdb"
+    result = CliRunner().invoke(main, ["build", "--data", str(tiny_company), "--warehouse", str(warehouse), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert warehouse.is_file()
+    # nothing is left behind from the build but the published file and its lock
+    assert sorted(p.name for p in warehouse.parent.iterdir() if not p.name.startswith(".")) == ["revops.duckdb"]
+
+    # 1,200 EUR a year = 100 EUR a month = 110 USD at 1.10; February is the first month
+    assert query(warehouse, "select month_start, mrr, movement_type from core.fct_mrr_monthly order by month_start limit 1") == [
+        (date(2024, 2, 1), Decimal("110.000000"), "new")
+    ]
+    # a missing segment is 'unknown'; a timestamp with an offset is converted to UTC
+    assert query(warehouse, "select segment from core.dim_accounts where account_id = 'A2'") == [("unknown",)]
+    assert str(query(warehouse, "select created_at from core.fct_opportunities")[0][0]) == "2024-01-10 08:00:00"
+    # the as-of date is the latest event (the payment date), not the clock
+    assert str(query(warehouse, "select as_of_date from core.dim_reporting_context")[0][0]) == "2024-03-01"
+
+    out = tmp_path / "exports"
+    result = CliRunner().invoke(main, ["export", "--warehouse", str(warehouse), "--out", str(out), "-m", "fct_opportunities", "-m", "dim_accounts"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "dim_accounts.csv", "dim_accounts.parquet", "fct_opportunities.csv", "fct_opportunities.parquet",
+    ]
+    assert query(warehouse, "select count(*) from core.dim_accounts")[0][0] == 2
+    with duckdb.connect() as connection:
+        assert connection.execute(f"select count(*) from read_parquet('{out}/dim_accounts.parquet')").fetchall() == [(2,)]
+
+
+def test_export_rejects_an_unknown_model(project, tiny_company, tmp_path):
+    warehouse = tmp_path / "revops.duckdb"
+    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+    result = CliRunner().invoke(main, ["export", "--warehouse", str(warehouse), "--out", str(tmp_path / "x"), "-m", "dim_acounts; drop table x"])
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "no such model to export" in result.output
+
+
+def test_a_failed_build_leaves_the_published_warehouse_unchanged(project, tiny_company, tmp_path):
+    warehouse = tmp_path / "revops.duckdb"
+    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+    before = warehouse.read_bytes()
+    # a duplicate account id fails the staging key test
+    (tiny_company / "accounts.csv").write_text(
+        "account_id,account_name,created_at\nA1,Acme,2024-01-05\nA1,Acme again,2024-01-06\nA2,Beta,2024-02-01\n"
+    )
+    with pytest.raises(BuildFailed) as failure:
+        build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+    assert any("unique_stg_contract__accounts_account_id" in line for line in failure.value.details)
+    assert warehouse.read_bytes() == before
+
+
+def test_a_second_build_of_the_same_warehouse_is_refused_while_one_runs(project, tiny_company, tmp_path):
+    import fcntl
+
+    warehouse = tmp_path / "revops.duckdb"
+    lock = tmp_path / ".revops.duckdb.lock"
+    with open(lock, "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(WarehouseBusy):
+            build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+    assert not warehouse.exists()
+
+
+@pytest.mark.slow
+def test_demo_build_is_queryable_read_only_and_exports_every_mart(demo_warehouse, tmp_path):
+    # another process could open it read-only: so can we, with the plain DuckDB client
+    counts = dict(query(demo_warehouse, """
+        select 'accounts', count(*) from core.dim_accounts
+        union all select 'opportunities', count(*) from core.fct_opportunities
+        union all select 'invoices', count(*) from core.fct_invoices
+    """))
+    assert counts["accounts"] >= 300
+    assert counts["opportunities"] >= 1000
+    assert counts["invoices"] >= 1000
+    files = export_models(demo_warehouse, tmp_path / "exports", formats=("parquet",))
+    exported = {file.model for file in files}
+    assert {"dim_accounts", "fct_opportunities", "fct_invoices", "fct_mrr_monthly"} <= exported
