@@ -188,6 +188,50 @@ def export(warehouse, out_dir, formats, models, list_only) -> None:
     click.secho(f"Exported {len(files)} files to {out_dir}", fg="green")
 
 
+@main.command(epilog=EXIT_CODES_HELP)
+@_warehouse_option
+@click.option("--period-type", type=click.Choice(["month", "quarter", "year"]), default="quarter",
+              show_default=True, envvar="REVOPS_PERIOD_TYPE", show_envvar=True,
+              help="Fiscal month, quarter or year.")
+@click.option("--period", envvar="REVOPS_PERIOD", show_envvar=True,
+              help="Period label: 2025-03, FY2025-Q1 or FY2025. [default: the latest period]")
+@click.option("--metric", "metrics", multiple=True, envvar="REVOPS_METRICS", show_envvar=True,
+              help="Show only this metric; repeat for several. [default: all]")
+@click.option("--segment", envvar="REVOPS_SEGMENT", show_envvar=True, help="Only this segment. [default: all]")
+@click.option("--region", envvar="REVOPS_REGION", show_envvar=True, help="Only this region. [default: all]")
+@click.option("--team", envvar="REVOPS_TEAM", show_envvar=True, help="Only this sales team. [default: all]")
+@click.option("--owner", envvar="REVOPS_OWNER", show_envvar=True, help="Only this deal owner (user id). [default: all]")
+@handle_errors
+def kpis(warehouse, period_type, period, metrics, segment, region, team, owner) -> None:
+    """Print the KPI scorecard for one period as a table.
+
+    Each line is one metric with its value and the additive components behind it.
+    A dimension you do not name is shown at its 'all' roll-up.
+
+    \b
+    Examples:
+      revops kpis                                   # every KPI, latest fiscal quarter
+      revops kpis --period-type month --period 2025-11
+      revops kpis --metric win_rate --segment smb
+    """
+    from .scorecard import ScorecardFilter, format_table, read_scorecard
+
+    project = _project()
+    dimensions = {name: value for name, value in
+                  (("segment", segment), ("region", region), ("team", team), ("owner_user_id", owner))
+                  if value is not None}
+    label, rows = read_scorecard(
+        warehouse or project.default_warehouse,
+        ScorecardFilter(period_type=period_type, period=period, metrics=tuple(metrics), dimensions=dimensions),
+    )
+    cut = ", ".join(f"{name}={value}" for name, value in dimensions.items()) or "all"
+    click.echo(f"KPIs for {label} ({period_type}; {cut})")
+    if not rows:
+        click.echo("  no KPI has a row for this cut")
+        return
+    click.echo(format_table(rows))
+
+
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               envvar="REVOPS_DEMO_DIR", show_envvar=True,

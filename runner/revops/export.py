@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BadInput, NoWarehouse
+from .errors import BadInput
+from .warehouse import read_only_connection
 
 # What `export` writes by default: the conformed marts and the KPI models.
 EXPORTED_SCHEMAS = ("core", "kpis")
@@ -22,7 +23,7 @@ class ExportedFile:
 
 def exportable_models(warehouse: Path) -> list[str]:
     """The models `export` can write: every table in the exported schemas."""
-    with _read_only(warehouse) as connection:
+    with read_only_connection(warehouse) as connection:
         rows = connection.execute(
             "select table_schema, table_name from information_schema.tables"
             " where table_schema in (?, ?) order by table_schema, table_name",
@@ -58,7 +59,7 @@ def export_models(
     out_dir.mkdir(parents=True, exist_ok=True)
     schema_of = _schemas(warehouse)
     written: list[ExportedFile] = []
-    with _read_only(warehouse) as connection:
+    with read_only_connection(warehouse) as connection:
         for model in selected:
             relation = f'"{schema_of[model]}"."{model}"'
             rows = connection.execute(f"select count(*) from {relation}").fetchall()[0][0]
@@ -80,7 +81,7 @@ def export_models(
 
 
 def _schemas(warehouse: Path) -> dict[str, str]:
-    with _read_only(warehouse) as connection:
+    with read_only_connection(warehouse) as connection:
         rows = connection.execute(
             "select table_name, table_schema from information_schema.tables where table_schema in (?, ?)",
             list(EXPORTED_SCHEMAS),
@@ -90,22 +91,3 @@ def _schemas(warehouse: Path) -> dict[str, str]:
 
 def _sql_string(path: Path) -> str:
     return str(path).replace("'", "''")
-
-
-class _read_only:
-    """A read-only DuckDB connection to the warehouse, closed on exit."""
-
-    def __init__(self, warehouse: Path):
-        self.warehouse = warehouse
-
-    def __enter__(self):
-        import duckdb
-
-        if not self.warehouse.is_file():
-            raise NoWarehouse(f"no warehouse at {self.warehouse}; run `revops build` first")
-        self.connection = duckdb.connect(str(self.warehouse), read_only=True)
-        return self.connection
-
-    def __exit__(self, *exc_info):
-        self.connection.close()
-        return False
