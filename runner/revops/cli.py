@@ -232,6 +232,51 @@ def kpis(warehouse, period_type, period, metrics, segment, region, team, owner) 
     click.echo(format_table(rows))
 
 
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              required=True, envvar="REVOPS_DATA", show_envvar=True,
+              help="The folder of contract tables to check (<table>.csv or <table>.parquet).")
+@click.option("--reporting-currency", default="USD", show_default=True, envvar="REVOPS_REPORTING_CURRENCY",
+              show_envvar=True, help="Amounts in this currency need no exchange rate.")
+@click.option("--max-problems", type=click.IntRange(min=1), default=20, show_default=True,
+              envvar="REVOPS_MAX_PROBLEMS", show_envvar=True, help="Problems shown per file.")
+@handle_errors
+def validate(data_dir, reporting_currency, max_problems) -> None:
+    """Check a folder against the input contract without building.
+
+    Reports, per file, every missing required column, empty required value,
+    unparseable value, unknown enumeration or currency, duplicate key, reference to
+    a missing row and currency without an exchange rate, with its line number.
+    Exits with code 3 when anything is wrong.
+
+    \b
+    Examples:
+      revops validate --data ~/exports/crm
+      revops validate --data seeds/demo
+    """
+    from .errors import BadInput
+    from .validate import validate_folder
+
+    reports = validate_folder(_project(), data_dir, reporting_currency=reporting_currency)
+    total = 0
+    for report in reports:
+        if report.file is None:
+            click.echo(f"  {report.table}: no file (the KPIs that need it will be empty)")
+            continue
+        if not report.problems:
+            click.echo(f"  {report.file}: {report.rows} rows, OK")
+            continue
+        total += len(report.problems)
+        click.secho(f"  {report.file}: {report.rows} rows, {len(report.problems)} problem(s)", fg="red")
+        for problem in report.problems[:max_problems]:
+            click.echo(f"    {problem}")
+        if len(report.problems) > max_problems:
+            click.echo(f"    ... and {len(report.problems) - max_problems} more")
+    if total:
+        raise BadInput(f"{total} problem(s) in {data_dir}; nothing was built")
+    click.secho(f"{data_dir} follows the input contract", fg="green")
+
+
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               envvar="REVOPS_DEMO_DIR", show_envvar=True,

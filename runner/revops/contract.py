@@ -1,0 +1,53 @@
+"""The raw input contract, read from its one machine-readable copy: the dbt source
+definition in models/staging/contract/_contract__sources.yml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class ContractColumn:
+    name: str
+    contract_type: str
+    required: bool
+    accepted_values: tuple[str, ...] | None
+    references: tuple[str, str] | None  # (table, column)
+
+
+@dataclass(frozen=True)
+class ContractTable:
+    name: str
+    columns: tuple[ContractColumn, ...]
+    primary_key: tuple[str, ...]
+
+    def column(self, name: str) -> ContractColumn:
+        return next(column for column in self.columns if column.name == name)
+
+
+def load_contract(sources_yml: Path) -> dict[str, ContractTable]:
+    document = yaml.safe_load(sources_yml.read_text())
+    source = next(s for s in document["sources"] if s["name"] == "contract")
+    tables = {}
+    for table in source["tables"]:
+        columns = []
+        for column in table["columns"]:
+            meta = (column.get("config") or {}).get("meta") or {}
+            reference = meta.get("references")
+            columns.append(
+                ContractColumn(
+                    name=column["name"],
+                    contract_type=meta.get("contract_type", "text"),
+                    required=bool(meta.get("required", False)),
+                    accepted_values=tuple(meta["accepted_values"]) if meta.get("accepted_values") else None,
+                    references=tuple(reference.split(".", 1)) if reference else None,
+                )
+            )
+        table_meta = (table.get("config") or {}).get("meta") or {}
+        tables[table["name"]] = ContractTable(
+            name=table["name"], columns=tuple(columns), primary_key=tuple(table_meta.get("primary_key", ()))
+        )
+    return tables
