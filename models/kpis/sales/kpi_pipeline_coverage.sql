@@ -1,0 +1,231 @@
+-- One row per reporting period x roll-up of owner/team (quotas are per user, so segment
+-- and region are always 'all'): at the period's end, the open pipeline due in the NEXT
+-- period of the same type / (the next period's quota - what is already booked for it).
+{%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+
+with periods as (
+    select * from {{ ref('dim_periods') }}
+),
+
+context as (
+    select * from {{ ref('dim_reporting_context') }}
+),
+
+opportunity_history as (
+    select * from {{ ref('fct_opportunity_history') }}
+),
+
+quotas as (
+    select * from {{ ref('fct_quotas') }}
+),
+
+users as (
+    select * from {{ ref('dim_users') }}
+),
+
+-- Users who manage others carry their team's number: their quota is a roll-up of
+-- their reports' quotas and would count twice in team and total rows.
+managers as (
+    select distinct manager_user_id as user_id
+    from users
+    where manager_user_id is not null
+),
+
+-- Each reporting period is read at its closing (its last day, or the as-of date in the
+-- period holding it) and looks at the next period of the same type, which may lie
+-- after the as-of date (it is the calendar's, not a reporting period).
+reporting_periods as (
+    select
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        periods.period_label,
+        case
+            when periods.period_end < context.as_of_date then periods.period_end
+            else context.as_of_date
+        end as closing_date
+    from periods
+    cross join context
+    where periods.is_reporting_period
+        and periods.period_start <= context.as_of_date
+),
+
+with_next_period as (
+    select
+        reporting_periods.*,
+        next_periods.period_start as next_period_start,
+        next_periods.period_end as next_period_end,
+        next_periods.period_label as next_period_label
+    from reporting_periods
+    -- left join: a period at the calendar's end still gets its (empty) row
+    left join periods as next_periods
+        on reporting_periods.period_type = next_periods.period_type
+        and next_periods.period_start = cast({{ dbt.dateadd('day', 1, 'reporting_periods.period_end') }} as date)
+),
+
+-- Every deal as it stood at the closing, with a close date in the next period: open
+-- ones are the pipeline, won ones are already booked for it.
+next_period_deals as (
+    select
+        with_next_period.period_type,
+        with_next_period.period_start,
+        coalesce(opportunity_history.owner_user_id, 'unknown') as user_id,
+        coalesce(opportunity_history.owner_team, 'unknown') as team,
+        sum(case when opportunity_history.is_open then 1 else 0 end) as pipeline_deals,
+        sum(case when opportunity_history.is_open then coalesce(opportunity_history.amount_reporting, 0) else 0 end)
+            as pipeline_amount,
+        sum(case when opportunity_history.is_won then coalesce(opportunity_history.amount_reporting, 0) else 0 end)
+            as booked_amount
+    from with_next_period
+    inner join opportunity_history
+        on opportunity_history.valid_from <= with_next_period.closing_date
+        and (opportunity_history.valid_to is null or opportunity_history.valid_to > with_next_period.closing_date)
+    where not opportunity_history.is_excluded
+        and (opportunity_history.is_open or opportunity_history.is_won)
+        and opportunity_history.close_date between with_next_period.next_period_start and with_next_period.next_period_end
+    group by
+        with_next_period.period_type,
+        with_next_period.period_start,
+        coalesce(opportunity_history.owner_user_id, 'unknown'),
+        coalesce(opportunity_history.owner_team, 'unknown')
+),
+
+-- The next period's quota: quota periods lying wholly inside it (quota period_end is
+-- exclusive), managers' roll-up quotas left out, as in the quota attainment KPI.
+next_period_quotas as (
+    select
+        with_next_period.period_type,
+        with_next_period.period_start,
+        quotas.user_id,
+        coalesce(quotas.team, 'unknown') as team,
+        sum(quotas.amount_reporting) as quota_amount
+    from with_next_period
+    inner join quotas
+        on quotas.period_start >= with_next_period.next_period_start
+        and quotas.period_end <= cast({{ dbt.dateadd('day', 1, 'with_next_period.next_period_end') }} as date)
+    where not exists (
+        select 1 from managers
+        where managers.user_id = quotas.user_id
+    )
+    group by
+        with_next_period.period_type,
+        with_next_period.period_start,
+        quotas.user_id,
+        coalesce(quotas.team, 'unknown')
+),
+
+-- Every user with next-period pipeline, bookings or quota. All pipeline counts (owners
+-- without a quota too), so the total is the company's whole next-period pipeline.
+user_periods as (
+    select
+        coalesce(next_period_quotas.period_type, next_period_deals.period_type) as period_type,
+        coalesce(next_period_quotas.period_start, next_period_deals.period_start) as period_start,
+        coalesce(next_period_quotas.user_id, next_period_deals.user_id) as owner_user_id,
+        coalesce(next_period_quotas.team, next_period_deals.team) as team,
+        coalesce(next_period_deals.pipeline_deals, 0) as pipeline_deals,
+        coalesce(next_period_deals.pipeline_amount, 0) as pipeline_amount,
+        coalesce(next_period_deals.booked_amount, 0) as booked_amount,
+        coalesce(next_period_quotas.quota_amount, 0) as quota_amount
+    from next_period_quotas
+    full outer join next_period_deals
+        on next_period_quotas.period_type = next_period_deals.period_type
+        and next_period_quotas.period_start = next_period_deals.period_start
+        and next_period_quotas.user_id = next_period_deals.user_id
+),
+
+user_period_rows as (
+    select
+        with_next_period.period_type,
+        with_next_period.period_start,
+        with_next_period.period_end,
+        with_next_period.period_label,
+        with_next_period.next_period_start,
+        with_next_period.next_period_end,
+        with_next_period.next_period_label,
+        user_periods.owner_user_id,
+        user_periods.team,
+        user_periods.pipeline_deals,
+        user_periods.pipeline_amount,
+        user_periods.booked_amount,
+        user_periods.quota_amount
+    from user_periods
+    inner join with_next_period
+        on user_periods.period_type = with_next_period.period_type
+        and user_periods.period_start = with_next_period.period_start
+),
+
+{%- set grouped_columns = period_columns ~ ', next_period_start, next_period_end, next_period_label' %}
+
+rolled_up as (
+    select
+        {{ grouped_columns }},
+        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
+        coalesce(team, {{ rollup_label() }}) as team,
+        sum(pipeline_deals) as next_period_pipeline_deals,
+        sum(pipeline_amount) as next_period_pipeline_amount,
+        sum(quota_amount) as next_period_quota_amount,
+        sum(booked_amount) as next_period_booked_amount
+    from user_period_rows
+    group by grouping sets (
+        ({{ grouped_columns }}),
+        ({{ grouped_columns }}, owner_user_id, team),
+        ({{ grouped_columns }}, team)
+    )
+),
+
+-- A period with no next-period pipeline, booking or quota keeps its grand-total row.
+empty_periods as (
+    select
+        {{ grouped_columns }},
+        {{ rollup_label() }} as owner_user_id,
+        {{ rollup_label() }} as team,
+        0 as next_period_pipeline_deals,
+        0 as next_period_pipeline_amount,
+        0 as next_period_quota_amount,
+        0 as next_period_booked_amount
+    from with_next_period
+    where not exists (
+        select 1
+        from rolled_up
+        where rolled_up.period_type = with_next_period.period_type
+            and rolled_up.period_start = with_next_period.period_start
+    )
+),
+
+unioned as (
+    select * from rolled_up
+    union all
+    select * from empty_periods
+),
+
+components as (
+    select
+        *,
+        next_period_quota_amount - next_period_booked_amount as next_period_remaining_quota
+    from unioned
+),
+
+final as (
+    select
+        {{ period_columns }},
+        owner_user_id,
+        team,
+        {{ rollup_label() }} as segment,
+        {{ rollup_label() }} as region,
+        -- NULL when nothing is left to cover (quota met already, or no quota): coverage
+        -- of a zero or negative gap means nothing, and a negative ratio would mislead
+        {{ safe_ratio('next_period_pipeline_amount',
+                      'case when next_period_remaining_quota > 0 then next_period_remaining_quota end') }}
+            as pipeline_coverage,
+        next_period_pipeline_amount,
+        next_period_remaining_quota,
+        next_period_quota_amount,
+        next_period_booked_amount,
+        next_period_pipeline_deals,
+        next_period_start,
+        next_period_end,
+        next_period_label
+    from components
+)
+
+select * from final

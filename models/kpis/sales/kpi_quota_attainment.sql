@@ -1,0 +1,206 @@
+-- One row per reporting period x roll-up of owner/team (quotas are per user, so segment
+-- and region are always 'all'): bookings credited to the owner at close / the owner's
+-- quota for the period, and the team view, the share of reps at or above 100%.
+{%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+
+with periods as (
+    select * from {{ ref('dim_periods') }}
+),
+
+context as (
+    select * from {{ ref('dim_reporting_context') }}
+),
+
+opportunity_history as (
+    select * from {{ ref('fct_opportunity_history') }}
+),
+
+quotas as (
+    select * from {{ ref('fct_quotas') }}
+),
+
+users as (
+    select * from {{ ref('dim_users') }}
+),
+
+-- Users who manage others carry their team's number: their quota is a roll-up of
+-- their reports' quotas and would count twice in team and total rows.
+managers as (
+    select distinct manager_user_id as user_id
+    from users
+    where manager_user_id is not null
+),
+
+-- The as-of date, not the calendar's flags, decides which periods exist.
+reporting_periods as (
+    select
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        periods.period_label
+    from periods
+    cross join context
+    where periods.is_reporting_period
+        and periods.period_start <= context.as_of_date
+),
+
+-- Bookings: deals closed-won as the warehouse saw them on the as-of date (a deal won
+-- later is not booked yet), credited to the deal's owner (the owner at close).
+bookings as (
+    select
+        coalesce(opportunity_history.owner_user_id, 'unknown') as user_id,
+        coalesce(opportunity_history.owner_team, 'unknown') as team,
+        opportunity_history.close_date,
+        coalesce(opportunity_history.amount_reporting, 0) as amount_reporting
+    from opportunity_history
+    cross join context
+    where opportunity_history.valid_from <= context.as_of_date
+        and (opportunity_history.valid_to is null or opportunity_history.valid_to > context.as_of_date)
+        and opportunity_history.is_won
+        and not opportunity_history.is_excluded
+        and opportunity_history.close_date <= context.as_of_date
+),
+
+bookings_by_user as (
+    select
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        bookings.user_id,
+        bookings.team,
+        sum(bookings.amount_reporting) as bookings_amount
+    from reporting_periods
+    inner join bookings
+        on bookings.close_date between reporting_periods.period_start and reporting_periods.period_end
+    group by
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        bookings.user_id,
+        bookings.team
+),
+
+-- A quota counts toward a period when its whole quota period lies inside it (quota
+-- period_end is exclusive): quarterly quotas add up to the year, and a month inside a
+-- quarterly quota has no quota of its own. Nothing is prorated. Managers' roll-up
+-- quotas are left out.
+quotas_by_user as (
+    select
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        quotas.user_id,
+        coalesce(quotas.team, 'unknown') as team,
+        sum(quotas.amount_reporting) as quota_amount
+    from reporting_periods
+    inner join quotas
+        on quotas.period_start >= reporting_periods.period_start
+        and quotas.period_end <= cast({{ dbt.dateadd('day', 1, 'reporting_periods.period_end') }} as date)
+    where not exists (
+        select 1 from managers
+        where managers.user_id = quotas.user_id
+    )
+    group by
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        quotas.user_id,
+        coalesce(quotas.team, 'unknown')
+),
+
+-- Every user with a quota or bookings in the period. All bookings count (owners with
+-- no quota too), so the totals reconcile with the bookings KPI; only users with a
+-- positive quota are reps in the team view.
+user_periods as (
+    select
+        coalesce(quotas_by_user.period_type, bookings_by_user.period_type) as period_type,
+        coalesce(quotas_by_user.period_start, bookings_by_user.period_start) as period_start,
+        coalesce(quotas_by_user.user_id, bookings_by_user.user_id) as owner_user_id,
+        coalesce(quotas_by_user.team, bookings_by_user.team) as team,
+        coalesce(bookings_by_user.bookings_amount, 0) as bookings_amount,
+        coalesce(quotas_by_user.quota_amount, 0) as quota_amount
+    from quotas_by_user
+    full outer join bookings_by_user
+        on quotas_by_user.period_type = bookings_by_user.period_type
+        and quotas_by_user.period_start = bookings_by_user.period_start
+        and quotas_by_user.user_id = bookings_by_user.user_id
+),
+
+rep_results as (
+    select
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        reporting_periods.period_end,
+        reporting_periods.period_label,
+        user_periods.owner_user_id,
+        user_periods.team,
+        user_periods.bookings_amount,
+        user_periods.quota_amount,
+        case when user_periods.quota_amount > 0 then 1 else 0 end as is_rep_with_quota,
+        -- compared as exact amounts, not through a float ratio: exactly 100% counts
+        case
+            when user_periods.quota_amount > 0
+                and user_periods.bookings_amount >= user_periods.quota_amount then 1
+            else 0
+        end as is_at_or_above_quota
+    from user_periods
+    inner join reporting_periods
+        on user_periods.period_type = reporting_periods.period_type
+        and user_periods.period_start = reporting_periods.period_start
+),
+
+rolled_up as (
+    select
+        {{ period_columns }},
+        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
+        coalesce(team, {{ rollup_label() }}) as team,
+        sum(bookings_amount) as bookings_amount,
+        sum(quota_amount) as quota_amount,
+        sum(is_at_or_above_quota) as reps_at_or_above_quota,
+        sum(is_rep_with_quota) as reps_with_quota
+    from rep_results
+    group by grouping sets (
+        ({{ period_columns }}),
+        ({{ period_columns }}, owner_user_id, team),
+        ({{ period_columns }}, team)
+    )
+),
+
+-- A period with no quota and no bookings keeps its grand-total row.
+empty_periods as (
+    select
+        {{ period_columns }},
+        {{ rollup_label() }} as owner_user_id,
+        {{ rollup_label() }} as team,
+        0 as bookings_amount,
+        0 as quota_amount,
+        0 as reps_at_or_above_quota,
+        0 as reps_with_quota
+    from reporting_periods
+    where not exists (
+        select 1
+        from rolled_up
+        where rolled_up.period_type = reporting_periods.period_type
+            and rolled_up.period_start = reporting_periods.period_start
+    )
+),
+
+components as (
+    select * from rolled_up
+    union all
+    select * from empty_periods
+),
+
+final as (
+    select
+        {{ period_columns }},
+        owner_user_id,
+        team,
+        {{ rollup_label() }} as segment,
+        {{ rollup_label() }} as region,
+        {{ safe_ratio('bookings_amount', 'quota_amount') }} as quota_attainment,
+        {{ safe_ratio('reps_at_or_above_quota', 'reps_with_quota') }} as share_of_reps_at_or_above_quota,
+        bookings_amount,
+        quota_amount,
+        reps_at_or_above_quota,
+        reps_with_quota
+    from components
+)
+
+select * from final
