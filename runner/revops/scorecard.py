@@ -82,6 +82,8 @@ def format_value(value: float | None, unit: str) -> str:
         return "-"
     if unit == "ratio":
         return f"{value * 100:,.1f}%"
+    if unit == "multiple":
+        return f"{value:,.2f}x"
     if unit in ("currency", "currency_per_day"):
         return f"{value:,.0f}" + ("/day" if unit == "currency_per_day" else "")
     if unit == "days":

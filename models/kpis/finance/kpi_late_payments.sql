@@ -1,0 +1,143 @@
+-- One row per reporting period (month, quarter, year) and roll-up of segment x region:
+-- the invoices PAID in the period (paid date in the period and on or before the as-of
+-- date), the share paid after their due date, and the average days from issue to
+-- payment. Paid on the due date is on time; an invoice without a due date is due on
+-- issue. Invoices still unpaid are not in the denominator (their lateness is in
+-- kpi_receivables_aging).
+with invoices as (
+    select * from {{ ref('fct_invoices') }}
+),
+
+periods as (
+    select * from {{ ref('dim_periods') }}
+    where is_reporting_period
+),
+
+context as (
+    select * from {{ ref('dim_reporting_context') }}
+),
+
+measured_periods as (
+    select
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        periods.period_label,
+        case
+            when periods.period_end > context.as_of_date then context.as_of_date
+            else periods.period_end
+        end as measured_on
+    from periods
+    cross join context
+),
+
+-- a payment is a fact once made: a paid invoice counts even if voided later
+paid_invoices as (
+    select
+        invoice_id,
+        segment,
+        region,
+        paid_date,
+        {{ dbt.datediff('issued_date', 'paid_date', 'day') }} as days_to_pay,
+        {{ dbt.datediff('coalesce(due_date, issued_date)', 'paid_date', 'day') }} as days_after_due
+    from invoices
+    where paid_date is not null
+        and status <> 'draft'
+),
+
+period_rows as (
+    select
+        measured_periods.period_type,
+        measured_periods.period_start,
+        measured_periods.period_end,
+        measured_periods.period_label,
+        paid_invoices.segment,
+        paid_invoices.region,
+        1 as invoices_paid,
+        case when paid_invoices.days_after_due > 0 then 1 else 0 end as invoices_paid_late,
+        paid_invoices.days_to_pay,
+        case when paid_invoices.days_after_due > 0 then paid_invoices.days_after_due else 0 end as days_late
+    from paid_invoices
+    inner join measured_periods
+        on paid_invoices.paid_date between measured_periods.period_start and measured_periods.measured_on
+),
+
+rolled_up as (
+    select
+        period_rows.period_type,
+        period_rows.period_start,
+        period_rows.period_end,
+        period_rows.period_label,
+        coalesce(period_rows.segment, {{ rollup_label() }}) as segment,
+        coalesce(period_rows.region, {{ rollup_label() }}) as region,
+        cast(sum(period_rows.invoices_paid) as {{ dbt.type_bigint() }}) as invoices_paid,
+        cast(sum(period_rows.invoices_paid_late) as {{ dbt.type_bigint() }}) as invoices_paid_late,
+        cast(sum(period_rows.days_to_pay) as {{ dbt.type_bigint() }}) as days_to_pay_total,
+        cast(sum(period_rows.days_late) as {{ dbt.type_bigint() }}) as days_late_total
+    from period_rows
+    group by grouping sets (
+        (period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label),
+        (
+            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
+            period_rows.segment
+        ),
+        (
+            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
+            period_rows.region
+        ),
+        (
+            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
+            period_rows.segment, period_rows.region
+        )
+    )
+),
+
+-- a period with no payments still gets its grand-total row: zero counts, NULL ratios
+empty_periods as (
+    select
+        measured_periods.period_type,
+        measured_periods.period_start,
+        measured_periods.period_end,
+        measured_periods.period_label,
+        {{ rollup_label() }} as segment,
+        {{ rollup_label() }} as region,
+        0 as invoices_paid,
+        0 as invoices_paid_late,
+        0 as days_to_pay_total,
+        0 as days_late_total
+    from measured_periods
+    left join rolled_up
+        on measured_periods.period_type = rolled_up.period_type
+        and measured_periods.period_start = rolled_up.period_start
+        and rolled_up.segment = {{ rollup_label() }}
+        and rolled_up.region = {{ rollup_label() }}
+    where rolled_up.period_start is null
+),
+
+all_rows as (
+    select * from rolled_up
+    union all
+    select * from empty_periods
+),
+
+final as (
+    select
+        period_type,
+        period_start,
+        period_end,
+        period_label,
+        segment,
+        region,
+        -- values
+        {{ safe_ratio('invoices_paid_late', 'invoices_paid') }} as late_payment_rate,
+        {{ safe_ratio('days_to_pay_total', 'invoices_paid') }} as avg_days_to_pay,
+        {{ safe_ratio('days_late_total', 'invoices_paid_late') }} as avg_days_late,
+        -- components
+        invoices_paid,
+        invoices_paid_late,
+        days_to_pay_total,
+        days_late_total
+    from all_rows
+)
+
+select * from final

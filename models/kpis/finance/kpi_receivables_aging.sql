@@ -1,0 +1,294 @@
+-- One row per reporting period (month, quarter, year) and roll-up of segment x region:
+-- accounts receivable at the period's end (on the as-of date for the period holding it)
+-- by days past due (current, 1-30, 31-60, 61-90, over 90), and DSO = open receivables
+-- / billed revenue of the period x days in the period.
+-- The balance at a past date is rebuilt from dates, never from today's status: issued by
+-- then, not a draft, not voided by then, not paid by then, less the cash received on
+-- it by then. Uncollectible invoices are written off: out of AR and DSO, reported
+-- beside them as uncollectible_balance.
+with invoices as (
+    select * from {{ ref('fct_invoices') }}
+),
+
+payments as (
+    select * from {{ ref('fct_payments') }}
+),
+
+periods as (
+    select * from {{ ref('dim_periods') }}
+    where is_reporting_period
+),
+
+context as (
+    select * from {{ ref('dim_reporting_context') }}
+),
+
+-- each period is measured on its last day, or on the as-of date in the period holding it
+measured_periods as (
+    select
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        periods.period_label,
+        case
+            when periods.period_end > context.as_of_date then context.as_of_date
+            else periods.period_end
+        end as measured_on
+    from periods
+    cross join context
+),
+
+-- DSO's days: the days measured, so a period-to-date is not diluted by days to come
+measured_periods_with_days as (
+    select
+        *,
+        {{ dbt.datediff('period_start', 'measured_on', 'day') }} + 1 as days_in_period
+    from measured_periods
+),
+
+-- the dates that decide whether an invoice is open on a day; gaps in the data are
+-- closed so that nothing stays open forever by accident
+invoice_dates as (
+    select
+        invoice_id,
+        segment,
+        region,
+        status,
+        issued_date,
+        -- no due date: due on issue
+        coalesce(due_date, issued_date) as due_date,
+        -- paid without a payment date: paid on issue
+        case when status = 'paid' then coalesce(paid_date, issued_date) else paid_date end as paid_date,
+        -- void without a void date: voided on issue
+        case when status = 'void' then coalesce(voided_date, issued_date) end as voided_date,
+        total,
+        fx_rate_to_reporting,
+        net_amount_reporting
+    from invoices
+    where status <> 'draft'
+),
+
+-- net cash received per invoice by each measurement date (succeeded in, refunds out),
+-- in the invoice's currency, for partly paid invoices
+cash_received as (
+    select
+        measured_periods.period_type,
+        measured_periods.period_start,
+        payments.invoice_id,
+        sum(
+            case
+                when payments.status = 'succeeded' then payments.amount
+                when payments.status = 'refunded' then -1 * payments.amount
+                else 0
+            end
+        ) as amount_received
+    from payments
+    inner join measured_periods
+        on payments.attempted_date <= measured_periods.measured_on
+    where payments.status in ('succeeded', 'refunded')
+    group by
+        measured_periods.period_type,
+        measured_periods.period_start,
+        payments.invoice_id
+),
+
+-- every invoice on every measurement date by which it was issued and neither paid nor
+-- voided
+open_invoices as (
+    select
+        measured_periods.period_type,
+        measured_periods.period_start,
+        measured_periods.period_end,
+        measured_periods.period_label,
+        invoice_dates.invoice_id,
+        invoice_dates.segment,
+        invoice_dates.region,
+        invoice_dates.status,
+        {{ dbt.datediff('invoice_dates.due_date', 'measured_periods.measured_on', 'day') }} as days_past_due,
+        cast(
+            (invoice_dates.total - coalesce(cash_received.amount_received, 0))
+            * invoice_dates.fx_rate_to_reporting
+            as {{ dbt.type_numeric() }}
+        ) as balance
+    from invoice_dates
+    inner join measured_periods
+        on invoice_dates.issued_date <= measured_periods.measured_on
+        and (invoice_dates.paid_date is null or invoice_dates.paid_date > measured_periods.measured_on)
+        and (invoice_dates.voided_date is null or invoice_dates.voided_date > measured_periods.measured_on)
+    left join cash_received
+        on invoice_dates.invoice_id = cash_received.invoice_id
+        and measured_periods.period_type = cash_received.period_type
+        and measured_periods.period_start = cash_received.period_start
+),
+
+receivable_rows as (
+    select
+        period_type,
+        period_start,
+        period_end,
+        period_label,
+        segment,
+        region,
+        case when status <> 'uncollectible' then 1 else 0 end as open_invoices,
+        case when status <> 'uncollectible' then balance else 0 end as open_receivables,
+        case when status <> 'uncollectible' and days_past_due <= 0 then balance else 0 end as ar_current,
+        case when status <> 'uncollectible' and days_past_due between 1 and 30 then balance else 0 end
+            as ar_1_30_days,
+        case when status <> 'uncollectible' and days_past_due between 31 and 60 then balance else 0 end
+            as ar_31_60_days,
+        case when status <> 'uncollectible' and days_past_due between 61 and 90 then balance else 0 end
+            as ar_61_90_days,
+        case when status <> 'uncollectible' and days_past_due > 90 then balance else 0 end as ar_over_90_days,
+        case when status = 'uncollectible' then balance else 0 end as uncollectible_balance,
+        0 as billed_revenue
+    from open_invoices
+    -- fully paid by cash though not (yet) marked paid: nothing is owed
+    where balance > 0
+),
+
+-- DSO's denominator: billed revenue of the period, as in kpi_revenue
+billed_rows as (
+    select
+        measured_periods.period_type,
+        measured_periods.period_start,
+        measured_periods.period_end,
+        measured_periods.period_label,
+        invoice_dates.segment,
+        invoice_dates.region,
+        0 as open_invoices,
+        0 as open_receivables,
+        0 as ar_current,
+        0 as ar_1_30_days,
+        0 as ar_31_60_days,
+        0 as ar_61_90_days,
+        0 as ar_over_90_days,
+        0 as uncollectible_balance,
+        invoice_dates.net_amount_reporting as billed_revenue
+    from invoice_dates
+    cross join context
+    inner join measured_periods
+        on invoice_dates.issued_date between measured_periods.period_start and measured_periods.measured_on
+    where invoice_dates.voided_date is null
+        or invoice_dates.voided_date > context.as_of_date
+),
+
+period_rows as (
+    select * from receivable_rows
+    union all
+    select * from billed_rows
+),
+
+rolled_up as (
+    select
+        period_rows.period_type,
+        period_rows.period_start,
+        period_rows.period_end,
+        period_rows.period_label,
+        coalesce(period_rows.segment, {{ rollup_label() }}) as segment,
+        coalesce(period_rows.region, {{ rollup_label() }}) as region,
+        cast(sum(period_rows.open_invoices) as {{ dbt.type_bigint() }}) as open_invoices,
+        cast(sum(period_rows.open_receivables) as {{ dbt.type_numeric() }}) as open_receivables,
+        cast(sum(period_rows.ar_current) as {{ dbt.type_numeric() }}) as ar_current,
+        cast(sum(period_rows.ar_1_30_days) as {{ dbt.type_numeric() }}) as ar_1_30_days,
+        cast(sum(period_rows.ar_31_60_days) as {{ dbt.type_numeric() }}) as ar_31_60_days,
+        cast(sum(period_rows.ar_61_90_days) as {{ dbt.type_numeric() }}) as ar_61_90_days,
+        cast(sum(period_rows.ar_over_90_days) as {{ dbt.type_numeric() }}) as ar_over_90_days,
+        cast(sum(period_rows.uncollectible_balance) as {{ dbt.type_numeric() }}) as uncollectible_balance,
+        cast(sum(period_rows.billed_revenue) as {{ dbt.type_numeric() }}) as billed_revenue
+    from period_rows
+    group by grouping sets (
+        (period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label),
+        (
+            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
+            period_rows.segment
+        ),
+        (
+            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
+            period_rows.region
+        ),
+        (
+            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
+            period_rows.segment, period_rows.region
+        )
+    )
+),
+
+-- a period with nothing open and nothing billed still gets its grand-total row
+empty_periods as (
+    select
+        measured_periods.period_type,
+        measured_periods.period_start,
+        measured_periods.period_end,
+        measured_periods.period_label,
+        {{ rollup_label() }} as segment,
+        {{ rollup_label() }} as region,
+        0 as open_invoices,
+        0 as open_receivables,
+        0 as ar_current,
+        0 as ar_1_30_days,
+        0 as ar_31_60_days,
+        0 as ar_61_90_days,
+        0 as ar_over_90_days,
+        0 as uncollectible_balance,
+        0 as billed_revenue
+    from measured_periods
+    left join rolled_up
+        on measured_periods.period_type = rolled_up.period_type
+        and measured_periods.period_start = rolled_up.period_start
+        and rolled_up.segment = {{ rollup_label() }}
+        and rolled_up.region = {{ rollup_label() }}
+    where rolled_up.period_start is null
+),
+
+all_rows as (
+    select * from rolled_up
+    union all
+    select * from empty_periods
+),
+
+with_components as (
+    select
+        all_rows.*,
+        cast(
+            all_rows.ar_1_30_days + all_rows.ar_31_60_days + all_rows.ar_61_90_days + all_rows.ar_over_90_days
+            as {{ dbt.type_numeric() }}
+        ) as past_due_receivables,
+        cast(measured_periods_with_days.days_in_period as {{ dbt.type_bigint() }}) as days_in_period,
+        cast(
+            all_rows.open_receivables * measured_periods_with_days.days_in_period
+            as {{ dbt.type_numeric() }}
+        ) as open_receivables_x_days
+    from all_rows
+    inner join measured_periods_with_days
+        on all_rows.period_type = measured_periods_with_days.period_type
+        and all_rows.period_start = measured_periods_with_days.period_start
+),
+
+final as (
+    select
+        period_type,
+        period_start,
+        period_end,
+        period_label,
+        segment,
+        region,
+        -- values
+        {{ safe_ratio('open_receivables_x_days', 'billed_revenue') }} as dso,
+        {{ safe_ratio('past_due_receivables', 'open_receivables') }} as past_due_share,
+        open_receivables,
+        ar_current,
+        ar_1_30_days,
+        ar_31_60_days,
+        ar_61_90_days,
+        ar_over_90_days,
+        uncollectible_balance,
+        -- components
+        open_invoices,
+        past_due_receivables,
+        billed_revenue,
+        days_in_period,
+        open_receivables_x_days
+    from with_components
+)
+
+select * from final

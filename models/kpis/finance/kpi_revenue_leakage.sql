@@ -1,0 +1,282 @@
+-- One row per reporting period (month, quarter, year) and roll-up of segment x region,
+-- for the invoices ISSUED in the period (a cohort), judged on the as-of date: the money
+-- billed but not collected, in four components, each and in total, / billed revenue of
+-- the same period; and the recovery rate of failed payments.
+-- Each leaking invoice is in exactly one component, first match wins, so the total never
+-- counts an invoice twice:
+--   voided              voided by the as-of date: its net amount
+--   uncollectible       marked uncollectible and not paid: its open balance
+--   over 90 days        open more than 90 days past its due date: its open balance
+--   unrecovered failure open, with a failed payment no later attempt recovered: its
+--                       open balance
+-- A paid invoice leaks nothing. Open balances count on the same net-of-tax basis as
+-- billed revenue (balance x net / total of the invoice).
+with invoices as (
+    select * from {{ ref('fct_invoices') }}
+),
+
+payments as (
+    select * from {{ ref('fct_payments') }}
+),
+
+periods as (
+    select * from {{ ref('dim_periods') }}
+    where is_reporting_period
+),
+
+context as (
+    select * from {{ ref('dim_reporting_context') }}
+),
+
+measured_periods as (
+    select
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        periods.period_label,
+        case
+            when periods.period_end > context.as_of_date then context.as_of_date
+            else periods.period_end
+        end as measured_on
+    from periods
+    cross join context
+),
+
+-- payments as they stood on the as-of date
+visible_payments as (
+    select payments.*
+    from payments
+    cross join context
+    where payments.attempted_date <= context.as_of_date
+),
+
+cash_received as (
+    select
+        invoice_id,
+        sum(
+            case
+                when status = 'succeeded' then amount
+                when status = 'refunded' then -1 * amount
+                else 0
+            end
+        ) as amount_received
+    from visible_payments
+    where status in ('succeeded', 'refunded')
+    group by invoice_id
+),
+
+last_failures as (
+    select
+        invoice_id,
+        max(attempted_at) as last_failed_at
+    from visible_payments
+    where status = 'failed'
+    group by invoice_id
+),
+
+-- an invoice's failed payments are recovered when an attempt at or after its last
+-- failure succeeded (the marts' rule: a failed attempt is recovered by a later success)
+failures as (
+    select
+        last_failures.invoice_id,
+        max(case when visible_payments.payment_id is not null then 1 else 0 end) as is_recovered
+    from last_failures
+    left join visible_payments
+        on last_failures.invoice_id = visible_payments.invoice_id
+        and visible_payments.status = 'succeeded'
+        and visible_payments.attempted_at >= last_failures.last_failed_at
+    group by last_failures.invoice_id
+),
+
+-- every issued invoice as it stood on the as-of date (gaps in the dates closed as in
+-- kpi_receivables_aging); invoices issued after it fall outside every cohort below
+invoice_states as (
+    select
+        invoices.invoice_id,
+        invoices.segment,
+        invoices.region,
+        invoices.status,
+        invoices.issued_date,
+        invoices.net_amount_reporting,
+        (
+            invoices.status = 'void'
+            and coalesce(invoices.voided_date, invoices.issued_date) <= context.as_of_date
+        ) as is_voided,
+        (
+            case
+                when invoices.status = 'paid' then coalesce(invoices.paid_date, invoices.issued_date)
+                else invoices.paid_date
+            end <= context.as_of_date
+        ) as is_paid,
+        {{ dbt.datediff('coalesce(invoices.due_date, invoices.issued_date)', 'context.as_of_date', 'day') }}
+            as days_past_due,
+        -- open balance in the reporting currency, on the net-of-tax basis
+        cast(
+            case
+                when invoices.total = 0 then 0
+                else
+                    (invoices.total - coalesce(cash_received.amount_received, 0))
+                    * (invoices.total - coalesce(invoices.tax_amount, 0)) / invoices.total
+                    * invoices.fx_rate_to_reporting
+            end
+            as {{ dbt.type_numeric() }}
+        ) as net_balance,
+        failures.invoice_id is not null as has_failed_payment,
+        coalesce(failures.is_recovered, 0) = 1 as is_recovered
+    from invoices
+    cross join context
+    left join cash_received
+        on invoices.invoice_id = cash_received.invoice_id
+    left join failures
+        on invoices.invoice_id = failures.invoice_id
+    where invoices.status <> 'draft'
+),
+
+classified as (
+    select
+        *,
+        case
+            when is_voided then 'voided'
+            when coalesce(is_paid, false) or net_balance <= 0 then null
+            when status = 'uncollectible' then 'uncollectible'
+            when days_past_due > 90 then 'over_90_days_past_due'
+            when has_failed_payment and not is_recovered then 'unrecovered_failed_payment'
+        end as leakage_component
+    from invoice_states
+),
+
+period_rows as (
+    select
+        measured_periods.period_type,
+        measured_periods.period_start,
+        measured_periods.period_end,
+        measured_periods.period_label,
+        classified.segment,
+        classified.region,
+        case when classified.is_voided then 0 else classified.net_amount_reporting end as billed_revenue,
+        case when classified.leakage_component = 'voided' then classified.net_amount_reporting else 0 end
+            as voided_amount,
+        case when classified.leakage_component = 'uncollectible' then classified.net_balance else 0 end
+            as uncollectible_amount,
+        case when classified.leakage_component = 'over_90_days_past_due' then classified.net_balance else 0 end
+            as over_90_days_past_due_amount,
+        case when classified.leakage_component = 'unrecovered_failed_payment' then classified.net_balance else 0 end
+            as unrecovered_failed_payment_amount,
+        case when classified.leakage_component is not null then 1 else 0 end as leaking_invoices,
+        case when classified.has_failed_payment then 1 else 0 end as failed_payment_invoices,
+        case when classified.has_failed_payment and classified.is_recovered then 1 else 0 end
+            as recovered_failed_payment_invoices
+    from classified
+    inner join measured_periods
+        on classified.issued_date between measured_periods.period_start and measured_periods.measured_on
+),
+
+rolled_up as (
+    select
+        period_rows.period_type,
+        period_rows.period_start,
+        period_rows.period_end,
+        period_rows.period_label,
+        coalesce(period_rows.segment, {{ rollup_label() }}) as segment,
+        coalesce(period_rows.region, {{ rollup_label() }}) as region,
+        cast(sum(period_rows.billed_revenue) as {{ dbt.type_numeric() }}) as billed_revenue,
+        cast(sum(period_rows.voided_amount) as {{ dbt.type_numeric() }}) as voided_amount,
+        cast(sum(period_rows.uncollectible_amount) as {{ dbt.type_numeric() }}) as uncollectible_amount,
+        cast(sum(period_rows.over_90_days_past_due_amount) as {{ dbt.type_numeric() }})
+            as over_90_days_past_due_amount,
+        cast(sum(period_rows.unrecovered_failed_payment_amount) as {{ dbt.type_numeric() }})
+            as unrecovered_failed_payment_amount,
+        cast(sum(period_rows.leaking_invoices) as {{ dbt.type_bigint() }}) as leaking_invoices,
+        cast(sum(period_rows.failed_payment_invoices) as {{ dbt.type_bigint() }}) as failed_payment_invoices,
+        cast(sum(period_rows.recovered_failed_payment_invoices) as {{ dbt.type_bigint() }}) as recovered_failed_payment_invoices
+    from period_rows
+    group by grouping sets (
+        (period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label),
+        (
+            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
+            period_rows.segment
+        ),
+        (
+            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
+            period_rows.region
+        ),
+        (
+            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
+            period_rows.segment, period_rows.region
+        )
+    )
+),
+
+-- a period with no invoices still gets its grand-total row: zeros, NULL ratios
+empty_periods as (
+    select
+        measured_periods.period_type,
+        measured_periods.period_start,
+        measured_periods.period_end,
+        measured_periods.period_label,
+        {{ rollup_label() }} as segment,
+        {{ rollup_label() }} as region,
+        0 as billed_revenue,
+        0 as voided_amount,
+        0 as uncollectible_amount,
+        0 as over_90_days_past_due_amount,
+        0 as unrecovered_failed_payment_amount,
+        0 as leaking_invoices,
+        0 as failed_payment_invoices,
+        0 as recovered_failed_payment_invoices
+    from measured_periods
+    left join rolled_up
+        on measured_periods.period_type = rolled_up.period_type
+        and measured_periods.period_start = rolled_up.period_start
+        and rolled_up.segment = {{ rollup_label() }}
+        and rolled_up.region = {{ rollup_label() }}
+    where rolled_up.period_start is null
+),
+
+all_rows as (
+    select * from rolled_up
+    union all
+    select * from empty_periods
+),
+
+with_total as (
+    select
+        *,
+        cast(
+            voided_amount + uncollectible_amount + over_90_days_past_due_amount + unrecovered_failed_payment_amount
+            as {{ dbt.type_numeric() }}
+        ) as leakage_amount
+    from all_rows
+),
+
+final as (
+    select
+        period_type,
+        period_start,
+        period_end,
+        period_label,
+        segment,
+        region,
+        -- values
+        {{ safe_ratio('leakage_amount', 'billed_revenue') }} as leakage_rate,
+        {{ safe_ratio('voided_amount', 'billed_revenue') }} as voided_leakage_rate,
+        {{ safe_ratio('uncollectible_amount', 'billed_revenue') }} as uncollectible_leakage_rate,
+        {{ safe_ratio('over_90_days_past_due_amount', 'billed_revenue') }} as over_90_days_past_due_leakage_rate,
+        {{ safe_ratio('unrecovered_failed_payment_amount', 'billed_revenue') }}
+            as unrecovered_failed_payment_leakage_rate,
+        {{ safe_ratio('recovered_failed_payment_invoices', 'failed_payment_invoices') }}
+            as failed_payment_recovery_rate,
+        -- components
+        leakage_amount,
+        voided_amount,
+        uncollectible_amount,
+        over_90_days_past_due_amount,
+        unrecovered_failed_payment_amount,
+        billed_revenue,
+        leaking_invoices,
+        failed_payment_invoices,
+        recovered_failed_payment_invoices
+    from with_total
+)
+
+select * from final

@@ -1,0 +1,178 @@
+-- One row per reporting period x roll-up of segment and region: pipeline created and
+-- bookings in the period, in total and from marketing-sourced opportunities, and the
+-- marketing-sourced share of each. Whether a source is marketing comes from the
+-- lead_sources data (fct_opportunities.is_marketing_sourced), never from a list here.
+{%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+
+with periods as (
+    select * from {{ ref('dim_periods') }}
+),
+
+context as (
+    select * from {{ ref('dim_reporting_context') }}
+),
+
+opportunities as (
+    select * from {{ ref('fct_opportunities') }}
+),
+
+opportunity_history as (
+    select * from {{ ref('fct_opportunity_history') }}
+),
+
+reporting_periods as (
+    select
+        period_type,
+        period_start,
+        period_end,
+        period_label
+    from periods
+    where is_reporting_period
+),
+
+-- Each deal created by the as-of date, as the warehouse saw it on that date: its
+-- amount then, and whether it was won by then. A deal won (or re-priced) after the
+-- as-of date is not won (or re-priced) yet. Duplicates/merges and negative amounts
+-- are out.
+deals_on_as_of_date as (
+    select
+        opportunity_history.opportunity_id,
+        opportunities.segment,
+        opportunities.region,
+        opportunity_history.is_won,
+        opportunity_history.close_date,
+        opportunity_history.amount_reporting,
+        opportunities.created_date,
+        opportunities.is_marketing_sourced,
+        context.as_of_date
+    from opportunity_history
+    inner join opportunities
+        on opportunity_history.opportunity_id = opportunities.opportunity_id
+    cross join context
+    where opportunity_history.valid_from <= context.as_of_date
+        and (opportunity_history.valid_to is null or opportunity_history.valid_to > context.as_of_date)
+        and opportunities.created_date <= context.as_of_date
+        and not opportunities.is_excluded
+),
+
+-- Two kinds of event per deal: its creation (pipeline created, whatever its status
+-- now) and, once won by the as-of date, its close (a booking).
+pipeline_events as (
+    select
+        created_date as event_date,
+        segment,
+        region,
+        is_marketing_sourced,
+        1 as opportunities_created,
+        amount_reporting as pipeline_created_amount,
+        0 as deals_won,
+        0 as bookings_amount
+    from deals_on_as_of_date
+    union all
+    select
+        close_date,
+        segment,
+        region,
+        is_marketing_sourced,
+        0,
+        0,
+        1,
+        amount_reporting
+    from deals_on_as_of_date
+    where is_won
+        and close_date <= as_of_date
+),
+
+pipeline_events_by_period as (
+    select
+        reporting_periods.*,
+        pipeline_events.segment,
+        pipeline_events.region,
+        pipeline_events.is_marketing_sourced,
+        pipeline_events.opportunities_created,
+        pipeline_events.pipeline_created_amount,
+        pipeline_events.deals_won,
+        pipeline_events.bookings_amount
+    from reporting_periods
+    inner join pipeline_events
+        on pipeline_events.event_date between reporting_periods.period_start and reporting_periods.period_end
+),
+
+rolled_up as (
+    select
+        {{ period_columns }},
+        coalesce(segment, {{ rollup_label() }}) as segment,
+        coalesce(region, {{ rollup_label() }}) as region,
+        sum(case when is_marketing_sourced then opportunities_created else 0 end)
+            as marketing_sourced_opportunities_created,
+        sum(opportunities_created) as opportunities_created,
+        sum(case when is_marketing_sourced then pipeline_created_amount else 0 end)
+            as marketing_sourced_pipeline_amount,
+        sum(pipeline_created_amount) as pipeline_created_amount,
+        sum(case when is_marketing_sourced then deals_won else 0 end) as marketing_sourced_deals_won,
+        sum(deals_won) as deals_won,
+        sum(case when is_marketing_sourced then bookings_amount else 0 end)
+            as marketing_sourced_bookings_amount,
+        sum(bookings_amount) as bookings_amount
+    from pipeline_events_by_period
+    group by grouping sets (
+        ({{ period_columns }}),
+        ({{ period_columns }}, segment),
+        ({{ period_columns }}, region),
+        ({{ period_columns }}, segment, region)
+    )
+),
+
+-- A period without a created or won deal keeps its grand-total row: zero sums, NULL
+-- shares.
+empty_periods as (
+    select
+        {{ period_columns }},
+        {{ rollup_label() }} as segment,
+        {{ rollup_label() }} as region,
+        0 as marketing_sourced_opportunities_created,
+        0 as opportunities_created,
+        0 as marketing_sourced_pipeline_amount,
+        0 as pipeline_created_amount,
+        0 as marketing_sourced_deals_won,
+        0 as deals_won,
+        0 as marketing_sourced_bookings_amount,
+        0 as bookings_amount
+    from reporting_periods
+    where not exists (
+        select 1
+        from rolled_up
+        where rolled_up.period_type = reporting_periods.period_type
+            and rolled_up.period_start = reporting_periods.period_start
+    )
+),
+
+components as (
+    select * from rolled_up
+    union all
+    select * from empty_periods
+),
+
+final as (
+    select
+        {{ period_columns }},
+        segment,
+        region,
+        {{ safe_ratio('marketing_sourced_pipeline_amount', 'pipeline_created_amount') }}
+            as marketing_sourced_pipeline_share,
+        {{ safe_ratio('marketing_sourced_opportunities_created', 'opportunities_created') }}
+            as marketing_sourced_opportunity_share,
+        {{ safe_ratio('marketing_sourced_bookings_amount', 'bookings_amount') }}
+            as marketing_sourced_bookings_share,
+        marketing_sourced_pipeline_amount,
+        pipeline_created_amount,
+        marketing_sourced_opportunities_created,
+        opportunities_created,
+        marketing_sourced_bookings_amount,
+        bookings_amount,
+        marketing_sourced_deals_won,
+        deals_won
+    from components
+)
+
+select * from final
