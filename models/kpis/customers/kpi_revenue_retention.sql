@@ -1,0 +1,171 @@
+-- One row per reporting period x roll-up of segment, region: gross and net revenue
+-- retention of the customers with MRR at the start, over the period and over the
+-- trailing 12 months ending at the period's end. Only the two ends of a window are
+-- compared: GRR = sum(min(end, start)) / sum(start), NRR = sum(end) / sum(start).
+{%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+
+with mrr_monthly as (
+    select * from {{ ref('fct_mrr_monthly') }}
+),
+
+periods as (
+    select * from {{ ref('dim_periods') }}
+),
+
+context as (
+    select * from {{ ref('dim_reporting_context') }}
+),
+
+-- The period's last month (the month holding the as-of date, if the period does).
+reporting_periods as (
+    select
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        periods.period_label,
+        cast({{ dbt.date_trunc(
+            'month',
+            'case when periods.period_end > context.as_of_date then context.as_of_date else periods.period_end end'
+        ) }} as date) as last_month_start
+    from periods
+    cross join context
+    where periods.is_reporting_period
+),
+
+-- Two windows per period, both ending at the period's last month: the period itself
+-- and the trailing 12 months. A window's starting MRR is the previous MRR of its first
+-- month, i.e. MRR at the end of the month before it.
+retention_windows as (
+    select
+        {{ period_columns }},
+        'period' as retention_window,
+        period_start as first_month_start,
+        last_month_start
+    from reporting_periods
+    union all
+    select
+        {{ period_columns }},
+        'trailing_12_months' as retention_window,
+        cast({{ dbt.dateadd('month', -11, 'last_month_start') }} as date) as first_month_start,
+        last_month_start
+    from reporting_periods
+),
+
+-- The customers active at a window's start, with their MRR then and at its end
+-- (0 when churned by then).
+cohort_accounts as (
+    select
+        {{ period_columns }},
+        retention_windows.retention_window,
+        starting.account_id,
+        coalesce(starting.segment, 'unknown') as segment,
+        coalesce(starting.region, 'unknown') as region,
+        starting.previous_mrr as starting_mrr,
+        coalesce(ending.mrr, 0) as ending_mrr
+    from retention_windows
+    inner join mrr_monthly as starting
+        on starting.month_start = retention_windows.first_month_start
+        and starting.previous_mrr > 0
+    left join mrr_monthly as ending
+        on ending.account_id = starting.account_id
+        and ending.month_start = retention_windows.last_month_start
+),
+
+cohort_components as (
+    select
+        {{ period_columns }},
+        account_id,
+        segment,
+        region,
+        case when retention_window = 'period' then 1 else 0 end as customers_at_start,
+        case when retention_window = 'period' then starting_mrr else 0 end as starting_mrr,
+        -- gross retention is capped per customer: expansion never hides a loss
+        case
+            when retention_window <> 'period' then 0
+            when ending_mrr < starting_mrr then ending_mrr
+            else starting_mrr
+        end as retained_mrr_gross,
+        case when retention_window = 'period' then ending_mrr else 0 end as retained_mrr_net,
+        case when retention_window = 'trailing_12_months' then 1 else 0 end as customers_at_start_t12m,
+        case when retention_window = 'trailing_12_months' then starting_mrr else 0 end as starting_mrr_t12m,
+        case
+            when retention_window <> 'trailing_12_months' then 0
+            when ending_mrr < starting_mrr then ending_mrr
+            else starting_mrr
+        end as retained_mrr_gross_t12m,
+        case when retention_window = 'trailing_12_months' then ending_mrr else 0 end as retained_mrr_net_t12m
+    from cohort_accounts
+),
+
+rolled_up as (
+    select
+        {{ period_columns }},
+        coalesce(segment, {{ rollup_label() }}) as segment,
+        coalesce(region, {{ rollup_label() }}) as region,
+        sum(customers_at_start) as customers_at_start,
+        sum(starting_mrr) as starting_mrr,
+        sum(retained_mrr_gross) as retained_mrr_gross,
+        sum(retained_mrr_net) as retained_mrr_net,
+        sum(customers_at_start_t12m) as customers_at_start_t12m,
+        sum(starting_mrr_t12m) as starting_mrr_t12m,
+        sum(retained_mrr_gross_t12m) as retained_mrr_gross_t12m,
+        sum(retained_mrr_net_t12m) as retained_mrr_net_t12m
+    from cohort_components
+    group by grouping sets (
+        ({{ period_columns }}),
+        ({{ period_columns }}, segment),
+        ({{ period_columns }}, region),
+        ({{ period_columns }}, segment, region)
+    )
+),
+
+-- A period with no customer at either start keeps its grand-total row: NULL rates.
+empty_periods as (
+    select
+        {{ period_columns }},
+        {{ rollup_label() }} as segment,
+        {{ rollup_label() }} as region,
+        0 as customers_at_start,
+        0 as starting_mrr,
+        0 as retained_mrr_gross,
+        0 as retained_mrr_net,
+        0 as customers_at_start_t12m,
+        0 as starting_mrr_t12m,
+        0 as retained_mrr_gross_t12m,
+        0 as retained_mrr_net_t12m
+    from reporting_periods
+    where not exists (
+        select 1
+        from rolled_up
+        where rolled_up.period_type = reporting_periods.period_type
+            and rolled_up.period_start = reporting_periods.period_start
+    )
+),
+
+components as (
+    select * from rolled_up
+    union all
+    select * from empty_periods
+),
+
+final as (
+    select
+        {{ period_columns }},
+        segment,
+        region,
+        {{ safe_ratio('retained_mrr_gross', 'starting_mrr') }} as gross_revenue_retention,
+        {{ safe_ratio('retained_mrr_net', 'starting_mrr') }} as net_revenue_retention,
+        {{ safe_ratio('retained_mrr_gross_t12m', 'starting_mrr_t12m') }} as gross_revenue_retention_t12m,
+        {{ safe_ratio('retained_mrr_net_t12m', 'starting_mrr_t12m') }} as net_revenue_retention_t12m,
+        customers_at_start,
+        starting_mrr,
+        retained_mrr_gross,
+        retained_mrr_net,
+        customers_at_start_t12m,
+        starting_mrr_t12m,
+        retained_mrr_gross_t12m,
+        retained_mrr_net_t12m
+    from components
+)
+
+select * from final
