@@ -6,11 +6,7 @@
     Staging models select from this and do the parsing, so the demo, user files and
     warehouse tables all go through exactly the same casts. -#}
 {% macro contract_source(table_name) %}
-    {%- if var('raw_source', 'demo') == 'demo' -%}
-        {%- set relation = ref(table_name) -%}
-    {%- else -%}
-        {%- set relation = source('contract', table_name) -%}
-    {%- endif -%}
+    {%- set relation = contract_relation(table_name) -%}
     {%- set contract_columns = contract_columns_of(table_name) -%}
     {%- set present = [] -%}
     {%- set table_exists = false -%}
@@ -26,6 +22,12 @@
     {%- endif %}
     (
         select
+            {# the line in the user's file, where the loader recorded it #}
+            {% if '_source_line' in present -%}
+                cast(_source_line as {{ dbt.type_bigint() }})
+            {%- else -%}
+                cast(null as {{ dbt.type_bigint() }})
+            {%- endif %} as _source_line,
         {%- for column in contract_columns %}
             {% if column.name in present -%}
                 cast({{ adapter.quote(column.name) }} as {{ dbt.type_string() }})
@@ -44,7 +46,7 @@
 
 
 {#- The contract's columns for one table, in contract order, from the source YAML:
-    a list of {name, contract_type, required, accepted_values}. -#}
+    a list of {name, contract_type, required, accepted_values, references, non_negative}. -#}
 {% macro contract_columns_of(table_name) %}
     {%- set columns = [] -%}
     {%- if execute -%}
@@ -56,8 +58,39 @@
                 'contract_type': meta.get('contract_type', 'text'),
                 'required': meta.get('required', false),
                 'accepted_values': meta.get('accepted_values'),
+                'references': meta.get('references'),
+                'non_negative': meta.get('non_negative', false),
             }) -%}
         {%- endfor -%}
     {%- endif -%}
     {{ return(columns) }}
+{% endmacro %}
+
+
+{#- The relation a contract table is read from: the demo seed or the contract source. -#}
+{% macro contract_relation(table_name) %}
+    {%- if var('raw_source', 'demo') == 'demo' -%}
+        {{ return(ref(table_name)) }}
+    {%- else -%}
+        {{ return(source('contract', table_name)) }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- Whether the raw input has this table at all (a table may be absent). -#}
+{% macro contract_table_exists(table_name) %}
+    {#- the demo has every table (and ref() here would be a dependency dbt cannot see) -#}
+    {%- if not execute or var('raw_source', 'demo') == 'demo' -%}{{ return(true) }}{%- endif -%}
+    {%- set relation = contract_relation(table_name) -%}
+    {{ return(adapter.get_relation(database=relation.database, schema=relation.schema,
+                                   identifier=relation.identifier) is not none) }}
+{% endmacro %}
+
+
+{#- The table's primary key columns, from the source YAML. -#}
+{% macro contract_primary_key_of(table_name) %}
+    {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {%- set node = graph.sources['source.' ~ project_name ~ '.contract.' ~ table_name] -%}
+    {%- set meta = node.config.meta if node.config.meta else node.meta -%}
+    {{ return(meta.get('primary_key', [])) }}
 {% endmacro %}

@@ -25,10 +25,15 @@
         {%- if path is none -%}
             {%- do run_query('drop table if exists ' ~ relation) -%}
         {%- else -%}
-            {%- set reader = "read_parquet('" ~ path ~ "')" if path.endswith('.parquet')
-                else "read_csv('" ~ path ~ "', header = true, all_varchar = true)" -%}
+            {%- set is_parquet = path.endswith('.parquet') -%}
+            {%- set reader = "read_parquet('" ~ path ~ "')" if is_parquet
+                else "read_csv('" ~ path ~ "', header = true, all_varchar = true, quote = '\"', escape = '\"')" -%}
+            {#- _source_line: the line in a CSV file (its header is line 1), the row in a
+                Parquet file, so every problem can be reported where the user can find it -#}
+            {%- set first_line = 1 if is_parquet else 2 -%}
             {%- do log('landing ' ~ path ~ ' into ' ~ relation, info=false) -%}
-            {%- do run_query('create or replace table ' ~ relation ~ ' as select * from ' ~ reader) -%}
+            {%- do run_query('create or replace table ' ~ relation ~ ' as select *, row_number() over () + '
+                ~ (first_line - 1) ~ ' as _source_line from ' ~ reader) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return('') }}

@@ -33,6 +33,7 @@ class BuildOptions:
     fiscal_year_start_month: int | None = None
     threads: int | None = None
     wait_for_lock: bool = False
+    max_quarantined_share: float | None = None  # the severity policy's threshold
 
     def dbt_vars(self) -> dict:
         variables: dict = {}
@@ -46,6 +47,8 @@ class BuildOptions:
             variables["reporting_currency"] = self.reporting_currency.upper()
         if self.fiscal_year_start_month is not None:
             variables["fiscal_year_start_month"] = self.fiscal_year_start_month
+        if self.max_quarantined_share is not None:
+            variables["dq_max_quarantined_share"] = self.max_quarantined_share
         return variables
 
 
@@ -80,7 +83,7 @@ def build_warehouse(
         if not outcome.success:
             raise BuildFailed(
                 "the build failed; the published warehouse was left unchanged",
-                details=_failure_lines(outcome),
+                details=_failure_lines(outcome) + quarantine_summary(staging),
             )
         os.replace(staging, warehouse)
         shutil.rmtree(staging.parent, ignore_errors=True)
@@ -92,6 +95,34 @@ def _staging_path(warehouse: Path) -> Path:
     system, so the publish is one atomic rename) and under the same file name, because
     DuckDB names the database after the file and views refer to it by that name."""
     return warehouse.parent / f".{warehouse.stem}.building" / warehouse.name
+
+
+def quarantine_summary(warehouse: Path, limit: int = 12) -> list[str]:
+    """What audit.dq_quarantine holds, by table and reason, with the first lines: the
+    rows that broke the contract and were kept out of the conformed tables."""
+    import duckdb
+
+    if not warehouse.is_file():
+        return []
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            rows = connection.execute(
+                "select table_name, column_name, reason, count(*),"
+                " string_agg(cast(source_line as varchar), ', ' order by source_line)"
+                " from audit.dq_quarantine group by all order by 4 desc, 1, 2 limit ?",
+                [limit],
+            ).fetchall()
+    except duckdb.Error:  # the build stopped before the audit model existed
+        return []
+    lines = []
+    for table, column, reason, count, source_lines in rows:
+        where = f" (lines {_shorten(source_lines)})" if source_lines else ""
+        lines.append(f"quarantined: {count} {table} row(s), {column}: {reason}{where}")
+    return lines
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 4].rsplit(",", 1)[0] + ", ..."
 
 
 def _failure_lines(outcome: DbtOutcome) -> list[str]:

@@ -102,6 +102,10 @@ def main(debug: bool) -> None:
 @click.option("--fiscal-year-start-month", type=click.IntRange(1, 12),
               envvar="REVOPS_FISCAL_YEAR_START_MONTH", show_envvar=True,
               help="First month of the fiscal year, 1-12. [default: 1]")
+@click.option("--max-quarantined-share", type=click.FloatRange(0, 1), envvar="REVOPS_MAX_QUARANTINED_SHARE",
+              show_envvar=True,
+              help="Fail the build when more than this share of a table's rows break the contract "
+                   "(they are kept in audit.dq_quarantine either way). [default: 0.01]")
 @click.option("--threads", type=click.IntRange(1, 64), envvar="REVOPS_THREADS", show_envvar=True,
               help="dbt threads. [default: 2]")
 @click.option("--wait/--no-wait", "wait_for_lock", default=False, envvar="REVOPS_WAIT", show_envvar=True,
@@ -110,7 +114,7 @@ def main(debug: bool) -> None:
               help="No progress lines; only the summary.")
 @handle_errors
 def build(warehouse, data_dir, raw_schema, as_of, reporting_currency, fiscal_year_start_month,
-          threads, wait_for_lock, quiet) -> None:
+          max_quarantined_share, threads, wait_for_lock, quiet) -> None:
     """Build the warehouse: load the data, run every model and test, publish.
 
     The build is written to a fresh file and replaces the published warehouse only
@@ -135,10 +139,11 @@ def build(warehouse, data_dir, raw_schema, as_of, reporting_currency, fiscal_yea
         as_of=as_of.date() if as_of else None,
         reporting_currency=reporting_currency,
         fiscal_year_start_month=fiscal_year_start_month,
+        max_quarantined_share=max_quarantined_share,
         threads=threads,
         wait_for_lock=wait_for_lock,
     )
-    source = f"data from {data_dir}" if data_dir else (f"schema {raw_schema}" if raw_schema else "the demo company")
+    source = f"the files in {data_dir}" if data_dir else (f"schema {raw_schema}" if raw_schema else "the demo company")
     click.echo(f"Building {options.warehouse} from {source}", err=True)
     printer = None if quiet else ProgressPrinter()
     result = build_warehouse(project, options, on_progress=printer)

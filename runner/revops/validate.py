@@ -92,7 +92,7 @@ def _load(connection, table: str, path: Path) -> tuple[set[str], int]:
     if path.suffix == ".parquet":
         reader, first_line = f"read_parquet('{literal}')", 1
     else:
-        reader, first_line = f"read_csv('{literal}', header = true, all_varchar = true)", 2
+        reader, first_line = f"read_csv('{literal}', header = true, all_varchar = true, quote = '\"', escape = '\"')", 2
     connection.execute(
         f'create or replace temp table "{table}" as'
         f" select *, row_number() over () + {first_line - 1} as _line from {reader}"

@@ -36,10 +36,14 @@ def write_csv(folder: Path, table: str, rows: list[dict]) -> Path:
 
 @pytest.fixture
 def tiny_company(tmp_path: Path) -> Path:
+    return tiny_company_files(tmp_path)
+
+
+def tiny_company_files(parent: Path) -> Path:
     """A company in the input contract small enough to check by hand: two accounts,
     one of them an annual EUR customer (1,200 EUR a year at 1.10 = 110 USD MRR), one
     won deal, one invoice. Tables not written here are absent, as the contract allows."""
-    folder = tmp_path / "tiny"
+    folder = parent / "tiny"
     write_csv(folder, "accounts", [
         {"account_id": "A1", "account_name": "Acme", "created_at": "2024-01-05T10:00:00Z", "segment": "smb", "region": "EMEA"},
         {"account_id": "A2", "account_name": "Beta", "created_at": "2024-02-01 09:00:00", "segment": "", "region": ""},
@@ -47,7 +51,7 @@ def tiny_company(tmp_path: Path) -> Path:
     write_csv(folder, "opportunities", [
         {"opportunity_id": "O1", "account_id": "A1", "created_at": "2024-01-10T09:00:00+01:00",
          "stage_name": "Closed Won", "is_closed": "yes", "is_won": "1", "amount": "1200.00",
-         "currency": "EUR", "close_date": "2024-01-31", "probability": "100"},
+         "currency": "EUR", "close_date": "2024-01-31", "probability": "100", "opportunity_type": "new_business"},
     ])
     write_csv(folder, "opportunity_stages", [
         {"stage_name": "Closed Won", "stage_order": "6", "is_qualified": "1", "is_closed": "1", "is_won": "1"},

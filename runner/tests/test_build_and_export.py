@@ -62,13 +62,14 @@ def test_a_failed_build_leaves_the_published_warehouse_unchanged(project, tiny_c
     warehouse = tmp_path / "revops.duckdb"
     build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
     before = warehouse.read_bytes()
-    # a duplicate account id fails the staging key test
+    # a duplicate account id: one of three rows quarantined is over the 1% tolerance
     (tiny_company / "accounts.csv").write_text(
         "account_id,account_name,created_at\nA1,Acme,2024-01-05\nA1,Acme again,2024-01-06\nA2,Beta,2024-02-01\n"
     )
     with pytest.raises(BuildFailed) as failure:
         build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
-    assert any("unique_stg_contract__accounts_account_id" in line for line in failure.value.details)
+    assert "FAIL: test quarantine_within_tolerance" in failure.value.details[0]
+    assert "quarantined: 1 accounts row(s), account_id: duplicate key (lines 3)" in failure.value.details
     assert warehouse.read_bytes() == before
 
 

@@ -1,5 +1,8 @@
+-- depends_on: {{ ref('stg_contract__accounts') }}
 with source as (
-    select * from {{ contract_source('activities') }}
+    -- the raw rows that meet the contract; the others are in audit.dq_quarantine
+    select * from {{ contract_checked_source('activities') }} as checked
+    where dq_reason is null
 ),
 
 parsed as (

@@ -1,5 +1,9 @@
+-- depends_on: {{ ref('stg_contract__users') }}
+-- depends_on: {{ ref('currencies') }}
 with source as (
-    select * from {{ contract_source('forecasts') }}
+    -- the raw rows that meet the contract; the others are in audit.dq_quarantine
+    select * from {{ contract_checked_source('forecasts') }} as checked
+    where dq_reason is null
 ),
 
 parsed as (

@@ -1,5 +1,8 @@
+-- depends_on: {{ ref('currencies') }}
 with source as (
-    select * from {{ contract_source('fx_rates') }}
+    -- the raw rows that meet the contract; the others are in audit.dq_quarantine
+    select * from {{ contract_checked_source('fx_rates') }} as checked
+    where dq_reason is null
 ),
 
 parsed as (

@@ -1,5 +1,7 @@
 with source as (
-    select * from {{ contract_source('lead_sources') }}
+    -- the raw rows that meet the contract; the others are in audit.dq_quarantine
+    select * from {{ contract_checked_source('lead_sources') }} as checked
+    where dq_reason is null
 ),
 
 parsed as (

@@ -1,5 +1,10 @@
+-- depends_on: {{ ref('stg_contract__accounts') }}
+-- depends_on: {{ ref('stg_contract__opportunity_stages') }}
+-- depends_on: {{ ref('currencies') }}
 with source as (
-    select * from {{ contract_source('opportunities') }}
+    -- the raw rows that meet the contract; the others are in audit.dq_quarantine
+    select * from {{ contract_checked_source('opportunities') }} as checked
+    where dq_reason is null
 ),
 
 parsed as (

@@ -1,5 +1,9 @@
+-- depends_on: {{ ref('stg_contract__users') }}
+-- depends_on: {{ ref('currencies') }}
 with source as (
-    select * from {{ contract_source('quotas') }}
+    -- the raw rows that meet the contract; the others are in audit.dq_quarantine
+    select * from {{ contract_checked_source('quotas') }} as checked
+    where dq_reason is null
 ),
 
 parsed as (

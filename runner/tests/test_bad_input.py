@@ -1,0 +1,138 @@
+"""Fault injection: bad input is quarantined with its exact reason, never lost, and
+never half-publishes a warehouse."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from revops.build import BuildOptions, build_warehouse
+from revops.errors import BuildFailed
+from test_build_and_export import query
+
+
+def append_rows(folder: Path, table: str, rows: list[dict]) -> None:
+    path = folder / f"{table}.csv"
+    with path.open() as handle:
+        header = next(csv.reader(handle))
+    with path.open("a", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n", extrasaction="ignore")
+        for row in rows:
+            writer.writerow({column: row.get(column, "") for column in header})
+
+
+def deal(opportunity_id: str, **changes) -> dict:
+    row = {"opportunity_id": opportunity_id, "account_id": "A1", "created_at": "2024-01-10T09:00:00Z",
+           "stage_name": "Closed Won", "is_closed": "true", "is_won": "true", "amount": "100",
+           "currency": "USD", "close_date": "2024-01-31"}
+    return row | changes
+
+
+def invoice(invoice_id: str, **changes) -> dict:
+    row = {"invoice_id": invoice_id, "account_id": "A1", "issued_at": "2024-02-01T00:00:00Z",
+           "total": "10", "currency": "EUR", "status": "paid"}
+    return row | changes
+
+
+# (table, row_key, column, reason): one line per kind of bad input
+EXPECTED_QUARANTINE = [
+    ("accounts", "A1", "account_id", "duplicate key"),
+    ("accounts", "A3", "account_name", "required value is empty"),
+    ("accounts", "A4", "created_at", "not a valid timestamp"),
+    ("accounts", "", "account_id", "empty key"),
+    ("opportunities", "O2", "is_closed", "not a valid boolean"),
+    ("opportunities", "O3", "amount", "not a valid money"),
+    ("opportunities", "O4", "currency", "unknown ISO 4217 currency"),
+    ("opportunities", "O5", "account_id", "no valid accounts row with this account_id (missing, or quarantined itself)"),
+    ("opportunities", "O6", "opportunity_type", "not one of new_business, expansion, renewal"),
+    ("opportunities", "O7", "close_date", "not a valid date"),
+    ("opportunities", "O8", "probability", "not a valid number"),
+    ("opportunity_stages", "Negotiation", "stage_order", "not a valid integer"),
+    ("subscriptions", "S2, 2024-03-01", "billing_interval", "not one of month, quarter, year"),
+    ("subscriptions", "S3, 2024-03-01", "amount", "negative amount"),
+    ("invoices", "I2", "status", "not one of draft, open, paid, void, uncollectible"),
+    ("invoices", "I3", "account_id", "no valid accounts row with this account_id (missing, or quarantined itself)"),
+    ("payments", "P2", "invoice_id", "no valid invoices row with this invoice_id (missing, or quarantined itself)"),
+    ("fx_rates", "EUR, 2024-01-01", "currency, rate_date", "duplicate key"),
+]
+
+
+@pytest.fixture(scope="module")
+def faulty_warehouse(project, tmp_path_factory) -> Path:
+    from conftest import tiny_company_files
+
+    folder = tiny_company_files(tmp_path_factory.mktemp("faulty"))
+    append_rows(folder, "accounts", [
+        {"account_id": "A1", "account_name": "Acme again", "created_at": "2024-01-06"},
+        {"account_id": "A3", "account_name": "", "created_at": "2024-01-06"},
+        {"account_id": "A4", "account_name": "Delta", "created_at": "yesterday"},
+        {"account_id": "", "account_name": "Nameless", "created_at": "2024-01-06"},
+    ])
+    append_rows(folder, "opportunities", [
+        deal("O2", is_closed="maybe"),
+        deal("O3", amount="12x"),
+        deal("O4", currency="XYZ"),
+        deal("O5", account_id="A404"),
+        deal("O6", opportunity_type="upsell"),
+        deal("O7", close_date="2024-13-45"),
+        deal("O8", probability="likely"),
+    ])
+    append_rows(folder, "opportunity_stages", [{"stage_name": "Negotiation", "stage_order": "six"}])
+    append_rows(folder, "subscriptions", [
+        {"subscription_id": "S2", "account_id": "A1", "period_start": "2024-03-01", "amount": "10",
+         "billing_interval": "weekly", "currency": "EUR"},
+        {"subscription_id": "S3", "account_id": "A1", "period_start": "2024-03-01", "amount": "-10",
+         "billing_interval": "month", "currency": "EUR"},
+    ])
+    append_rows(folder, "invoices", [invoice("I2", status="pending"), invoice("I3", account_id="A4")])
+    (folder / "payments.csv").write_text(
+        "payment_id,invoice_id,attempted_at,amount,currency,status\n"
+        "P1,I1,2024-03-01T00:00:00Z,1200.00,EUR,succeeded\n"
+        "P2,I3,2024-03-01T00:00:00Z,10,EUR,succeeded\n"
+    )
+    append_rows(folder, "fx_rates", [{"rate_date": "2024-01-01", "currency": "EUR", "rate_to_reporting": "1.2"}])
+    warehouse = folder.parent / "revops.duckdb"
+    # every table here is mostly bad: allow it, to see each row's reason
+    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=folder, max_quarantined_share=1.0))
+    return warehouse
+
+
+def test_each_kind_of_bad_input_is_quarantined_with_its_reason(faulty_warehouse):
+    quarantined = query(faulty_warehouse, """
+        select table_name, row_key, column_name, reason from audit.dq_quarantine
+        order by table_name, row_key
+    """)
+    assert sorted(quarantined) == sorted(EXPECTED_QUARANTINE)
+
+
+def test_quarantine_records_the_line_in_the_file(faulty_warehouse):
+    # accounts.csv: header, A1, A2, then the appended A1 duplicate on line 4
+    assert query(faulty_warehouse, """
+        select source_line, value from audit.dq_quarantine where table_name = 'accounts' and row_key = 'A1'
+    """) == [(4, "A1")]
+
+
+def test_no_good_row_is_lost_and_no_bad_row_is_conformed(faulty_warehouse):
+    assert query(faulty_warehouse, "select account_id from core.dim_accounts order by 1") == [("A1",), ("A2",)]
+    assert query(faulty_warehouse, "select opportunity_id from core.fct_opportunities") == [("O1",)]
+    assert query(faulty_warehouse, "select invoice_id from core.fct_invoices") == [("I1",)]
+    # the first EUR rate is the one kept: 1,200 EUR a year = 110 USD a month
+    assert query(faulty_warehouse, "select sum(mrr) from core.fct_mrr_monthly where month_start = '2024-02-01'")[0][0] == 110
+
+
+def test_too_much_bad_input_fails_the_build_and_publishes_nothing(project, tiny_company, tmp_path):
+    append_rows(tiny_company, "opportunities", [deal("O2", amount="12x")])  # 1 of 2 deals: 50%
+    warehouse = tmp_path / "revops.duckdb"
+    with pytest.raises(BuildFailed) as failure:
+        build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+    assert "quarantined: 1 opportunities row(s), amount: not a valid money (lines 3)" in failure.value.details
+    assert not warehouse.exists()
+
+
+def test_a_malformed_file_fails_with_its_name(project, tiny_company, tmp_path):
+    (tiny_company / "accounts.csv").write_text('account_id,account_name,created_at\n"A1,Acme,2024-01-05\nA2,"B"x",2024\n')
+    with pytest.raises(BuildFailed) as failure:
+        build_warehouse(project, BuildOptions(warehouse=tmp_path / "revops.duckdb", data_dir=tiny_company))
+    assert "accounts.csv" in "\n".join(failure.value.details)
