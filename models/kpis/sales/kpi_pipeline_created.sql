@@ -1,0 +1,285 @@
+-- One row per reporting period x roll-up of owner/team, segment, region: the pipeline
+-- created in the period (count and amount, whatever the deals' status now) and its
+-- quality: the share of it that has reached a qualified stage, and the share of the
+-- open pipeline at the period's end that is past its close date or has had no
+-- activity on its account in the last `pipeline_no_activity_days` days.
+{%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set no_activity_days = var('pipeline_no_activity_days', 30) | int %}
+{%- if no_activity_days < 1 -%}
+    {{ exceptions.raise_compiler_error("var pipeline_no_activity_days must be at least 1, got " ~ no_activity_days) }}
+{%- endif %}
+
+with periods as (
+    select * from {{ ref('dim_periods') }}
+),
+
+context as (
+    select * from {{ ref('dim_reporting_context') }}
+),
+
+opportunities as (
+    select * from {{ ref('fct_opportunities') }}
+),
+
+opportunity_history as (
+    select * from {{ ref('fct_opportunity_history') }}
+),
+
+activities as (
+    select * from {{ ref('fct_activities') }}
+),
+
+-- The open pipeline is looked at on the period's last day, or on the as-of date for
+-- the period holding it (nothing after the as-of date is visible).
+reporting_periods as (
+    select
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        periods.period_label,
+        case
+            when periods.period_end < context.as_of_date then periods.period_end
+            else context.as_of_date
+        end as measured_on
+    from periods
+    cross join context
+    where periods.is_reporting_period
+),
+
+deals as (
+    select
+        opportunity_id,
+        account_id,
+        coalesce(owner_user_id, 'unknown') as owner_user_id,
+        coalesce(owner_team, 'unknown') as team,
+        coalesce(segment, 'unknown') as segment,
+        coalesce(region, 'unknown') as region,
+        created_date
+    from opportunities
+    where not is_excluded
+),
+
+-- Each deal as the warehouse saw it on the as-of date (see kpi_win_rate).
+deal_states_on_as_of_date as (
+    select opportunity_history.*
+    from opportunity_history
+    cross join context
+    where opportunity_history.valid_from <= context.as_of_date
+        and (opportunity_history.valid_to is null or opportunity_history.valid_to > context.as_of_date)
+),
+
+-- Reached a qualified stage (or was won) on or before the as-of date.
+deals_qualified_by_as_of_date as (
+    select distinct opportunity_history.opportunity_id
+    from opportunity_history
+    cross join context
+    where opportunity_history.valid_from <= context.as_of_date
+        and (opportunity_history.is_qualified_stage or opportunity_history.is_won)
+),
+
+-- The cohort: every deal created in the period up to the as-of date, won, lost or
+-- open, at its amount on the as-of date.
+pipeline_created as (
+    select
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        reporting_periods.period_end,
+        reporting_periods.period_label,
+        deals.owner_user_id,
+        deals.team,
+        deals.segment,
+        deals.region,
+        1 as created_deals,
+        deal_states_on_as_of_date.amount_reporting as created_amount,
+        case when deals_qualified_by_as_of_date.opportunity_id is not null then 1 else 0 end as qualified_deals,
+        case
+            when deals_qualified_by_as_of_date.opportunity_id is not null
+                then deal_states_on_as_of_date.amount_reporting
+            else 0
+        end as qualified_amount,
+        0 as open_deals,
+        0 as open_amount,
+        0 as past_close_date_deals,
+        0 as past_close_date_amount,
+        0 as no_recent_activity_deals,
+        0 as no_recent_activity_amount
+    from reporting_periods
+    inner join deals
+        on deals.created_date between reporting_periods.period_start and reporting_periods.measured_on
+    left join deal_states_on_as_of_date
+        on deals.opportunity_id = deal_states_on_as_of_date.opportunity_id
+    left join deals_qualified_by_as_of_date
+        on deals.opportunity_id = deals_qualified_by_as_of_date.opportunity_id
+),
+
+-- The open pipeline on each period's measurement date, with the state it had then.
+open_pipeline as (
+    select
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        reporting_periods.period_end,
+        reporting_periods.period_label,
+        reporting_periods.measured_on,
+        cast({{ dbt.dateadd('day', 1 - no_activity_days, 'reporting_periods.measured_on') }} as date)
+            as activity_window_start,
+        deals.opportunity_id,
+        deals.account_id,
+        deals.owner_user_id,
+        deals.team,
+        deals.segment,
+        deals.region,
+        opportunity_history.close_date,
+        opportunity_history.amount_reporting
+    from reporting_periods
+    inner join opportunity_history
+        on opportunity_history.valid_from <= reporting_periods.measured_on
+        and (opportunity_history.valid_to is null or opportunity_history.valid_to > reporting_periods.measured_on)
+    inner join deals
+        on opportunity_history.opportunity_id = deals.opportunity_id
+    where not opportunity_history.is_closed
+),
+
+-- Activities on the deal's account in the N days ending on the measurement date,
+-- that day included.
+recent_activity as (
+    select
+        open_pipeline.period_type,
+        open_pipeline.period_start,
+        open_pipeline.opportunity_id,
+        count(*) as recent_activities
+    from open_pipeline
+    inner join activities
+        on activities.account_id = open_pipeline.account_id
+        and activities.occurred_date between open_pipeline.activity_window_start and open_pipeline.measured_on
+    group by
+        open_pipeline.period_type,
+        open_pipeline.period_start,
+        open_pipeline.opportunity_id
+),
+
+open_pipeline_quality as (
+    select
+        open_pipeline.period_type,
+        open_pipeline.period_start,
+        open_pipeline.period_end,
+        open_pipeline.period_label,
+        open_pipeline.owner_user_id,
+        open_pipeline.team,
+        open_pipeline.segment,
+        open_pipeline.region,
+        0 as created_deals,
+        0 as created_amount,
+        0 as qualified_deals,
+        0 as qualified_amount,
+        1 as open_deals,
+        open_pipeline.amount_reporting as open_amount,
+        case when open_pipeline.close_date < open_pipeline.measured_on then 1 else 0 end
+            as past_close_date_deals,
+        case when open_pipeline.close_date < open_pipeline.measured_on then open_pipeline.amount_reporting else 0 end
+            as past_close_date_amount,
+        case when recent_activity.opportunity_id is null then 1 else 0 end
+            as no_recent_activity_deals,
+        case when recent_activity.opportunity_id is null then open_pipeline.amount_reporting else 0 end
+            as no_recent_activity_amount
+    from open_pipeline
+    left join recent_activity
+        on open_pipeline.period_type = recent_activity.period_type
+        and open_pipeline.period_start = recent_activity.period_start
+        and open_pipeline.opportunity_id = recent_activity.opportunity_id
+),
+
+pipeline_facts as (
+    select * from pipeline_created
+    union all
+    select * from open_pipeline_quality
+),
+
+rolled_up as (
+    select
+        {{ period_columns }},
+        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
+        coalesce(team, {{ rollup_label() }}) as team,
+        coalesce(segment, {{ rollup_label() }}) as segment,
+        coalesce(region, {{ rollup_label() }}) as region,
+        sum(created_amount) as pipeline_created_amount,
+        cast(sum(created_deals) as {{ dbt.type_bigint() }}) as pipeline_created_deals,
+        sum(qualified_amount) as qualified_amount,
+        cast(sum(qualified_deals) as {{ dbt.type_bigint() }}) as qualified_deals,
+        sum(open_amount) as open_pipeline_amount,
+        cast(sum(open_deals) as {{ dbt.type_bigint() }}) as open_pipeline_deals,
+        sum(past_close_date_amount) as past_close_date_amount,
+        cast(sum(past_close_date_deals) as {{ dbt.type_bigint() }}) as past_close_date_deals,
+        sum(no_recent_activity_amount) as no_recent_activity_amount,
+        cast(sum(no_recent_activity_deals) as {{ dbt.type_bigint() }}) as no_recent_activity_deals
+    from pipeline_facts
+    group by grouping sets (
+        ({{ period_columns }}),
+        ({{ period_columns }}, owner_user_id, team),
+        ({{ period_columns }}, team),
+        ({{ period_columns }}, segment),
+        ({{ period_columns }}, region),
+        ({{ period_columns }}, segment, region)
+    )
+),
+
+-- A period with no deal created and none open keeps its grand-total row: zero counts
+-- and amounts, NULL shares.
+empty_periods as (
+    select
+        {{ period_columns }},
+        {{ rollup_label() }} as owner_user_id,
+        {{ rollup_label() }} as team,
+        {{ rollup_label() }} as segment,
+        {{ rollup_label() }} as region,
+        0 as pipeline_created_amount,
+        0 as pipeline_created_deals,
+        0 as qualified_amount,
+        0 as qualified_deals,
+        0 as open_pipeline_amount,
+        0 as open_pipeline_deals,
+        0 as past_close_date_amount,
+        0 as past_close_date_deals,
+        0 as no_recent_activity_amount,
+        0 as no_recent_activity_deals
+    from reporting_periods
+    where not exists (
+        select 1
+        from rolled_up
+        where rolled_up.period_type = reporting_periods.period_type
+            and rolled_up.period_start = reporting_periods.period_start
+    )
+),
+
+components as (
+    select * from rolled_up
+    union all
+    select * from empty_periods
+),
+
+final as (
+    select
+        {{ period_columns }},
+        owner_user_id,
+        team,
+        segment,
+        region,
+        pipeline_created_amount,
+        pipeline_created_deals,
+        {{ safe_ratio('qualified_amount', 'pipeline_created_amount') }} as qualified_share,
+        {{ safe_ratio('qualified_deals', 'pipeline_created_deals') }} as qualified_share_by_count,
+        {{ safe_ratio('past_close_date_amount', 'open_pipeline_amount') }} as past_close_date_share,
+        {{ safe_ratio('past_close_date_deals', 'open_pipeline_deals') }} as past_close_date_share_by_count,
+        {{ safe_ratio('no_recent_activity_amount', 'open_pipeline_amount') }} as no_recent_activity_share,
+        {{ safe_ratio('no_recent_activity_deals', 'open_pipeline_deals') }} as no_recent_activity_share_by_count,
+        qualified_amount,
+        qualified_deals,
+        open_pipeline_amount,
+        open_pipeline_deals,
+        past_close_date_amount,
+        past_close_date_deals,
+        no_recent_activity_amount,
+        no_recent_activity_deals
+    from components
+)
+
+select * from final

@@ -1,0 +1,163 @@
+-- One row per reporting period x roll-up of owner/team, segment, region: how long the
+-- deals won in the period took, from the deal's creation (and from the originating
+-- lead's first touch, where a lead links it) to its close date; average and median.
+{%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+
+with periods as (
+    select * from {{ ref('dim_periods') }}
+),
+
+context as (
+    select * from {{ ref('dim_reporting_context') }}
+),
+
+opportunities as (
+    select * from {{ ref('fct_opportunities') }}
+),
+
+opportunity_history as (
+    select * from {{ ref('fct_opportunity_history') }}
+),
+
+reporting_periods as (
+    select
+        period_type,
+        period_start,
+        period_end,
+        period_label
+    from periods
+    where is_reporting_period
+),
+
+-- Each deal as the warehouse saw it on the as-of date (see kpi_win_rate).
+deal_states_on_as_of_date as (
+    select
+        opportunity_history.*,
+        context.as_of_date
+    from opportunity_history
+    cross join context
+    where opportunity_history.valid_from <= context.as_of_date
+        and (opportunity_history.valid_to is null or opportunity_history.valid_to > context.as_of_date)
+),
+
+won_deals as (
+    select
+        deal_states_on_as_of_date.opportunity_id,
+        coalesce(deal_states_on_as_of_date.owner_user_id, 'unknown') as owner_user_id,
+        coalesce(deal_states_on_as_of_date.owner_team, 'unknown') as team,
+        coalesce(deal_states_on_as_of_date.segment, 'unknown') as segment,
+        coalesce(deal_states_on_as_of_date.region, 'unknown') as region,
+        deal_states_on_as_of_date.close_date,
+        opportunities.created_date,
+        cast(opportunities.first_touch_at as date) as first_touch_date
+    from deal_states_on_as_of_date
+    inner join opportunities
+        on deal_states_on_as_of_date.opportunity_id = opportunities.opportunity_id
+    where deal_states_on_as_of_date.is_won
+        and not deal_states_on_as_of_date.is_excluded
+        and deal_states_on_as_of_date.close_date <= deal_states_on_as_of_date.as_of_date
+),
+
+cycle_days as (
+    select
+        *,
+        -- a deal entered after it closed (back-filled) spent no time in the pipeline
+        case
+            when close_date < created_date then 0
+            else {{ dbt.datediff('created_date', 'close_date', 'day') }}
+        end as days_to_close,
+        -- a lead created after the deal closed cannot be where the deal started
+        case
+            when first_touch_date <= close_date
+                then {{ dbt.datediff('first_touch_date', 'close_date', 'day') }}
+        end as days_from_first_touch
+    from won_deals
+),
+
+won_deals_by_period as (
+    select
+        reporting_periods.*,
+        cycle_days.owner_user_id,
+        cycle_days.team,
+        cycle_days.segment,
+        cycle_days.region,
+        cycle_days.days_to_close,
+        cycle_days.days_from_first_touch
+    from reporting_periods
+    inner join cycle_days
+        on cycle_days.close_date between reporting_periods.period_start and reporting_periods.period_end
+),
+
+rolled_up as (
+    select
+        {{ period_columns }},
+        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
+        coalesce(team, {{ rollup_label() }}) as team,
+        coalesce(segment, {{ rollup_label() }}) as segment,
+        coalesce(region, {{ rollup_label() }}) as region,
+        -- medians are not additive: each roll-up row computes its own
+        percentile_cont(0.5) within group (order by days_to_close) as median_sales_cycle_days,
+        percentile_cont(0.5) within group (order by days_from_first_touch) as median_days_from_first_touch,
+        count(*) as won_deals,
+        cast(sum(days_to_close) as {{ dbt.type_bigint() }}) as total_sales_cycle_days,
+        count(days_from_first_touch) as won_deals_with_first_touch,
+        cast(coalesce(sum(days_from_first_touch), 0) as {{ dbt.type_bigint() }}) as total_days_from_first_touch
+    from won_deals_by_period
+    group by grouping sets (
+        ({{ period_columns }}),
+        ({{ period_columns }}, owner_user_id, team),
+        ({{ period_columns }}, team),
+        ({{ period_columns }}, segment),
+        ({{ period_columns }}, region),
+        ({{ period_columns }}, segment, region)
+    )
+),
+
+-- A period without a won deal keeps its grand-total row: zero counts, NULL averages.
+empty_periods as (
+    select
+        {{ period_columns }},
+        {{ rollup_label() }} as owner_user_id,
+        {{ rollup_label() }} as team,
+        {{ rollup_label() }} as segment,
+        {{ rollup_label() }} as region,
+        cast(null as {{ type_double() }}) as median_sales_cycle_days,
+        cast(null as {{ type_double() }}) as median_days_from_first_touch,
+        0 as won_deals,
+        0 as total_sales_cycle_days,
+        0 as won_deals_with_first_touch,
+        0 as total_days_from_first_touch
+    from reporting_periods
+    where not exists (
+        select 1
+        from rolled_up
+        where rolled_up.period_type = reporting_periods.period_type
+            and rolled_up.period_start = reporting_periods.period_start
+    )
+),
+
+components as (
+    select * from rolled_up
+    union all
+    select * from empty_periods
+),
+
+final as (
+    select
+        {{ period_columns }},
+        owner_user_id,
+        team,
+        segment,
+        region,
+        {{ safe_ratio('total_sales_cycle_days', 'won_deals') }} as avg_sales_cycle_days,
+        median_sales_cycle_days,
+        {{ safe_ratio('total_days_from_first_touch', 'won_deals_with_first_touch') }} as avg_days_from_first_touch,
+        median_days_from_first_touch,
+        won_deals,
+        total_sales_cycle_days,
+        won_deals_with_first_touch,
+        total_days_from_first_touch
+    from components
+)
+
+select * from final

@@ -1,0 +1,143 @@
+-- One row per reporting period x roll-up of owner/team, segment, region: the deals
+-- closed in the period (won or lost), their win rate by count and by amount, and the
+-- counts and amounts behind both ratios.
+{%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+
+with periods as (
+    select * from {{ ref('dim_periods') }}
+),
+
+context as (
+    select * from {{ ref('dim_reporting_context') }}
+),
+
+opportunity_history as (
+    select * from {{ ref('fct_opportunity_history') }}
+),
+
+reporting_periods as (
+    select
+        period_type,
+        period_start,
+        period_end,
+        period_label
+    from periods
+    where is_reporting_period
+),
+
+-- Each deal as the warehouse saw it on the as-of date: a deal closed (or re-dated,
+-- or re-priced) after the as-of date is still open there, so it cannot count.
+deal_states_on_as_of_date as (
+    select
+        opportunity_history.*,
+        context.as_of_date
+    from opportunity_history
+    cross join context
+    where opportunity_history.valid_from <= context.as_of_date
+        and (opportunity_history.valid_to is null or opportunity_history.valid_to > context.as_of_date)
+),
+
+-- Closed (won or lost) by the as-of date, with a close date on or before it. Open
+-- deals never enter the denominator; duplicates/merges and negative amounts are out.
+closed_deals as (
+    select
+        opportunity_id,
+        coalesce(owner_user_id, 'unknown') as owner_user_id,
+        coalesce(owner_team, 'unknown') as team,
+        coalesce(segment, 'unknown') as segment,
+        coalesce(region, 'unknown') as region,
+        close_date,
+        is_won,
+        amount_reporting
+    from deal_states_on_as_of_date
+    where is_closed
+        and not is_excluded
+        and close_date <= as_of_date
+),
+
+closed_deals_by_period as (
+    select
+        reporting_periods.*,
+        closed_deals.owner_user_id,
+        closed_deals.team,
+        closed_deals.segment,
+        closed_deals.region,
+        closed_deals.is_won,
+        closed_deals.amount_reporting
+    from reporting_periods
+    inner join closed_deals
+        on closed_deals.close_date between reporting_periods.period_start and reporting_periods.period_end
+),
+
+rolled_up as (
+    select
+        {{ period_columns }},
+        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
+        coalesce(team, {{ rollup_label() }}) as team,
+        coalesce(segment, {{ rollup_label() }}) as segment,
+        coalesce(region, {{ rollup_label() }}) as region,
+        count(case when is_won then 1 end) as won_deals,
+        count(case when not is_won then 1 end) as lost_deals,
+        count(*) as closed_deals,
+        sum(case when is_won then amount_reporting else 0 end) as won_amount,
+        sum(case when is_won then 0 else amount_reporting end) as lost_amount,
+        sum(amount_reporting) as closed_amount
+    from closed_deals_by_period
+    group by grouping sets (
+        ({{ period_columns }}),
+        ({{ period_columns }}, owner_user_id, team),
+        ({{ period_columns }}, team),
+        ({{ period_columns }}, segment),
+        ({{ period_columns }}, region),
+        ({{ period_columns }}, segment, region)
+    )
+),
+
+-- A period without a closed deal keeps its grand-total row: zero counts, NULL rates.
+empty_periods as (
+    select
+        {{ period_columns }},
+        {{ rollup_label() }} as owner_user_id,
+        {{ rollup_label() }} as team,
+        {{ rollup_label() }} as segment,
+        {{ rollup_label() }} as region,
+        0 as won_deals,
+        0 as lost_deals,
+        0 as closed_deals,
+        0 as won_amount,
+        0 as lost_amount,
+        0 as closed_amount
+    from reporting_periods
+    where not exists (
+        select 1
+        from rolled_up
+        where rolled_up.period_type = reporting_periods.period_type
+            and rolled_up.period_start = reporting_periods.period_start
+    )
+),
+
+components as (
+    select * from rolled_up
+    union all
+    select * from empty_periods
+),
+
+final as (
+    select
+        {{ period_columns }},
+        owner_user_id,
+        team,
+        segment,
+        region,
+        {{ safe_ratio('won_deals', 'closed_deals') }} as win_rate,
+        {{ safe_ratio('won_amount', 'closed_amount') }} as win_rate_by_amount,
+        won_deals,
+        lost_deals,
+        closed_deals,
+        won_amount,
+        lost_amount,
+        closed_amount
+    from components
+)
+
+select * from final
