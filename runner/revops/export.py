@@ -56,6 +56,8 @@ def export_models(
             f"no such model to export: {', '.join(unknown)}",
             details=[f"exportable models: {', '.join(available)}"],
         )
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BadInput(f"--out {out_dir} is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     schema_of = _schemas(warehouse)
     written: list[ExportedFile] = []

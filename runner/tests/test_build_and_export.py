@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from revops.build import BuildOptions, build_warehouse
 from revops.cli import main
-from revops.errors import BuildFailed, ExitCode, WarehouseBusy
+from revops.errors import BadInput, BuildFailed, ExitCode, WarehouseBusy
 from revops.export import export_models
 
 
@@ -111,3 +111,31 @@ def test_the_demo_as_files_gives_the_same_warehouse_as_the_demo_as_seeds(project
                   "fct_invoices", "fct_payments", "fct_leads", "fct_forecasts"):
         sql = f"select * from core.{model} order by all"
         assert query(from_files, sql) == query(demo_warehouse, sql), model
+
+
+def test_build_from_parquet_files(project, tiny_company, tmp_path):
+    # the same tiny company as Parquet (typed columns, not text): the same numbers
+    parquet = tmp_path / "parquet"
+    parquet.mkdir()
+    with duckdb.connect() as connection:
+        for csv_file in tiny_company.glob("*.csv"):
+            connection.execute(
+                f"copy (select * from read_csv('{csv_file}', header = true)) to '{parquet / csv_file.stem}.parquet' (format parquet)"
+            )
+    warehouse = tmp_path / "revops.duckdb"
+    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=parquet))
+    assert query(warehouse, "select month_start, mrr from core.fct_mrr_monthly order by month_start limit 1") == [
+        (date(2024, 2, 1), Decimal("110.000000"))
+    ]
+    assert query(warehouse, "select count(*) from core.dim_accounts") == [(2,)]
+
+
+def test_export_refuses_a_file_as_its_folder(project, tiny_company, tmp_path):
+    warehouse = tmp_path / "revops.duckdb"
+    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+    (tmp_path / "not_a_folder").write_text("x")
+    result = CliRunner().invoke(main, ["export", "--warehouse", str(warehouse), "--out", str(tmp_path / "not_a_folder")])
+    assert result.exit_code == ExitCode.USAGE
+    assert "is a file" in result.output
+    with pytest.raises(BadInput, match="is a file, not a folder"):
+        export_models(warehouse, tmp_path / "not_a_folder")
