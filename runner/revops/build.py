@@ -28,6 +28,7 @@ class BuildOptions:
     warehouse: Path
     data_dir: Path | None = None  # a folder of contract files; None = the demo company
     raw_schema: str | None = None  # contract tables already in this schema
+    raw_database: Path | None = None  # DuckDB: the file holding raw_schema (attached read-only)
     as_of: date | None = None
     reporting_currency: str | None = None
     fiscal_year_start_month: int | None = None
@@ -41,6 +42,8 @@ class BuildOptions:
             variables.update(raw_source="files", data_dir=str(self.data_dir.resolve()))
         elif self.raw_schema is not None:
             variables.update(raw_source="schema", raw_schema=self.raw_schema)
+            if self.raw_database is not None:
+                variables["raw_database"] = str(self.raw_database.resolve())
         if self.as_of is not None:
             variables["as_of_date"] = self.as_of.isoformat()
         if self.reporting_currency is not None:
@@ -65,6 +68,8 @@ def build_warehouse(
     """Run `dbt build` into a fresh database and publish it if every node passed."""
     if options.data_dir is not None and not options.data_dir.is_dir():
         raise BadInput(f"--data {options.data_dir}: no such folder")
+    if options.raw_database is not None and not options.raw_database.is_file():
+        raise BadInput(f"--raw-database {options.raw_database}: no such file")
     warehouse = options.warehouse.resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()

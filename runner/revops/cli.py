@@ -94,7 +94,11 @@ def main(debug: bool) -> None:
               envvar="REVOPS_DATA", show_envvar=True,
               help="A folder of contract tables (<table>.csv or <table>.parquet). [default: the demo company]")
 @click.option("--raw-schema", envvar="REVOPS_RAW_SCHEMA", show_envvar=True,
-              help="Read the contract tables from this schema of the warehouse instead.")
+              help="Read the contract tables from this schema instead (of --raw-database).")
+@click.option("--raw-database", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="REVOPS_RAW_DATABASE", show_envvar=True,
+              help="A DuckDB file holding --raw-schema (for example where a loader like dlt "
+                   "writes); attached read-only.")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), envvar="REVOPS_AS_OF", show_envvar=True,
               help="'Today' for every KPI (YYYY-MM-DD). [default: the latest event date in the data]")
 @click.option("--reporting-currency", envvar="REVOPS_REPORTING_CURRENCY", show_envvar=True,
@@ -113,7 +117,7 @@ def main(debug: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, envvar="REVOPS_QUIET", show_envvar=True,
               help="No progress lines; only the summary.")
 @handle_errors
-def build(warehouse, data_dir, raw_schema, as_of, reporting_currency, fiscal_year_start_month,
+def build(warehouse, data_dir, raw_schema, raw_database, as_of, reporting_currency, fiscal_year_start_month,
           max_quarantined_share, threads, wait_for_lock, quiet) -> None:
     """Build the warehouse: load the data, run every model and test, publish.
 
@@ -125,17 +129,21 @@ def build(warehouse, data_dir, raw_schema, as_of, reporting_currency, fiscal_yea
       revops build
       revops build --data ~/exports/crm --as-of 2025-06-30
       revops build --warehouse /tmp/revops.duckdb --reporting-currency EUR
+      revops build --raw-database loads.duckdb --raw-schema crm
     """
     from .build import BuildOptions, build_warehouse
     from .progress import ProgressPrinter
 
     if data_dir is not None and raw_schema is not None:
         raise click.UsageError("--data and --raw-schema are alternatives; give one")
+    if raw_database is not None and raw_schema is None:
+        raise click.UsageError("--raw-database needs --raw-schema: the schema holding the contract tables")
     project = _project()
     options = BuildOptions(
         warehouse=warehouse or project.default_warehouse,
         data_dir=data_dir,
         raw_schema=raw_schema,
+        raw_database=raw_database,
         as_of=as_of.date() if as_of else None,
         reporting_currency=reporting_currency,
         fiscal_year_start_month=fiscal_year_start_month,

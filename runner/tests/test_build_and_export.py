@@ -139,3 +139,19 @@ def test_export_refuses_a_file_as_its_folder(project, tiny_company, tmp_path):
     assert "is a file" in result.output
     with pytest.raises(BadInput, match="is a file, not a folder"):
         export_models(warehouse, tmp_path / "not_a_folder")
+
+
+def test_build_from_tables_in_another_duckdb_schema(project, tiny_company, tmp_path):
+    # contract tables a loader wrote into schema `crm` of its own DuckDB file
+    raw = tmp_path / "loads.duckdb"
+    with duckdb.connect(str(raw)) as connection:
+        connection.execute("create schema crm")
+        for csv_file in tiny_company.glob("*.csv"):
+            connection.execute(f"create table crm.{csv_file.stem} as select * from read_csv('{csv_file}', header = true)")
+    warehouse = tmp_path / "revops.duckdb"
+    result = CliRunner().invoke(main, ["build", "--quiet", "--warehouse", str(warehouse),
+                                       "--raw-database", str(raw), "--raw-schema", "crm"])
+    assert result.exit_code == 0, result.output
+    assert query(warehouse, "select month_start, mrr from core.fct_mrr_monthly order by month_start limit 1") == [
+        (date(2024, 2, 1), Decimal("110.000000"))
+    ]
