@@ -1,12 +1,14 @@
 {#- The raw relation behind one contract table, as a subquery with every contract
     column present and typed as text:
-      - the demo seed (raw_source: demo), or the `contract` source (files, schema);
+      - a source system's model when one provides the table (crm_source,
+        billing_source; see macros/source_systems/), else the demo seed (raw_source:
+        demo) or the `contract` source (files, schema);
       - an optional column missing from the table becomes NULL;
       - an absent table becomes an empty result (the KPIs that need it are empty).
     Staging models select from this and do the parsing, so the demo, user files and
     warehouse tables all go through exactly the same casts. -#}
-{% macro contract_source(table_name) %}
-    {%- set relation = contract_relation(table_name) -%}
+{% macro contract_source(table_name, crm_only=false) %}
+    {%- set relation = contract_relation(table_name, crm_only) -%}
     {%- set contract_columns = contract_columns_of(table_name) -%}
     {%- set present = [] -%}
     {%- set table_exists = false -%}
@@ -67,9 +69,18 @@
 {% endmacro %}
 
 
-{#- The relation a contract table is read from: the demo seed or the contract source. -#}
-{% macro contract_relation(table_name) %}
-    {%- if var('raw_source', 'demo') == 'demo' -%}
+{#- The relation a contract table is read from: a source system's model, the demo
+    seed or the contract source. -#}
+{% macro contract_relation(table_name, crm_only=false) %}
+    {%- set system = source_system_of(table_name, crm_only) -%}
+    {%- if system != 'contract' -%}
+        {{ return(ref(system ~ '__contract_' ~ table_name)) }}
+    {%- elif var('raw_source', 'demo') == 'demo' -%}
+        {%- if crm_source() != 'contract' or billing_source() != 'contract' -%}
+            {{ exceptions.raise_compiler_error(
+                "crm_source/billing_source read your own systems, so the other contract tables cannot "
+                ~ "come from the demo company: set var raw_source to 'schema' (raw_schema) or 'files' (data_dir)") }}
+        {%- endif -%}
         {{ return(ref(table_name)) }}
     {%- else -%}
         {{ return(source('contract', table_name)) }}
@@ -79,8 +90,11 @@
 
 {#- Whether the raw input has this table at all (a table may be absent). -#}
 {% macro contract_table_exists(table_name) %}
-    {#- the demo has every table (and ref() here would be a dependency dbt cannot see) -#}
-    {%- if not execute or var('raw_source', 'demo') == 'demo' -%}{{ return(true) }}{%- endif -%}
+    {#- the demo and source systems have every table (and ref() here would be a
+        dependency dbt cannot see) -#}
+    {%- if not execute or source_system_of(table_name) != 'contract' or var('raw_source', 'demo') == 'demo' -%}
+        {{ return(true) }}
+    {%- endif -%}
     {%- set relation = contract_relation(table_name) -%}
     {{ return(adapter.get_relation(database=relation.database, schema=relation.schema,
                                    identifier=relation.identifier) is not none) }}

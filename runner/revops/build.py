@@ -13,7 +13,7 @@ import os
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Iterator
@@ -35,15 +35,26 @@ class BuildOptions:
     threads: int | None = None
     wait_for_lock: bool = False
     max_quarantined_share: float | None = None  # the severity policy's threshold
+    crm_source: str = "contract"  # contract | salesforce | hubspot
+    billing_source: str = "contract"  # contract | stripe
+    extra_vars: dict = field(default_factory=dict)  # any other dbt variable (--var)
+
+    @property
+    def uses_source_systems(self) -> bool:
+        return self.crm_source != "contract" or self.billing_source != "contract"
 
     def dbt_vars(self) -> dict:
-        variables: dict = {}
+        variables: dict = dict(self.extra_vars)
         if self.data_dir is not None:
             variables.update(raw_source="files", data_dir=str(self.data_dir.resolve()))
-        elif self.raw_schema is not None:
-            variables.update(raw_source="schema", raw_schema=self.raw_schema)
-            if self.raw_database is not None:
-                variables["raw_database"] = str(self.raw_database.resolve())
+        elif self.raw_schema is not None or self.uses_source_systems:
+            # with source systems the other contract tables come from a schema (absent
+            # tables are empty), never from the demo company
+            variables.update(raw_source="schema", raw_schema=self.raw_schema or "raw")
+        if self.raw_database is not None:
+            variables["raw_database"] = str(self.raw_database.resolve())
+        if self.uses_source_systems:
+            variables.update(crm_source=self.crm_source, billing_source=self.billing_source)
         if self.as_of is not None:
             variables["as_of_date"] = self.as_of.isoformat()
         if self.reporting_currency is not None:

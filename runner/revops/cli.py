@@ -88,6 +88,21 @@ def main(debug: bool) -> None:
     """
 
 
+def _parse_vars(pairs: tuple[str, ...]) -> dict:
+    import yaml
+
+    variables = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--var")
+        try:
+            variables[name.strip()] = yaml.safe_load(value)
+        except yaml.YAMLError as error:
+            raise click.BadParameter(f"{pair!r}: the value is not YAML ({error})", param_hint="--var") from None
+    return variables
+
+
 @main.command(epilog=EXIT_CODES_HELP)
 @_warehouse_option
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -97,8 +112,18 @@ def main(debug: bool) -> None:
               help="Read the contract tables from this schema instead (of --raw-database).")
 @click.option("--raw-database", type=click.Path(dir_okay=False, path_type=Path),
               envvar="REVOPS_RAW_DATABASE", show_envvar=True,
-              help="A DuckDB file holding --raw-schema (for example where a loader like dlt "
-                   "writes); attached read-only.")
+              help="A DuckDB file holding --raw-schema and the source systems' schemas (for "
+                   "example where Fivetran, Airbyte or dlt writes); attached read-only.")
+@click.option("--crm-source", type=click.Choice(["contract", "salesforce", "hubspot"]), default="contract",
+              envvar="REVOPS_CRM_SOURCE", show_envvar=True, show_default=True,
+              help="Read accounts, users, deals, stages, history and activities from this CRM "
+                   "as an ELT tool lands it (schema: --var salesforce_schema=... / hubspot_schema=...).")
+@click.option("--billing-source", type=click.Choice(["contract", "stripe"]), default="contract",
+              envvar="REVOPS_BILLING_SOURCE", show_envvar=True, show_default=True,
+              help="Read subscriptions, invoices and payments from this billing system as an ELT "
+                   "tool lands it (schema: --var stripe_schema=...).")
+@click.option("--var", "extra_vars", multiple=True, metavar="NAME=VALUE",
+              help="Set any dbt variable of dbt_project.yml (repeatable); VALUE is read as YAML.")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), envvar="REVOPS_AS_OF", show_envvar=True,
               help="'Today' for every KPI (YYYY-MM-DD). [default: the latest event date in the data]")
 @click.option("--reporting-currency", envvar="REVOPS_REPORTING_CURRENCY", show_envvar=True,
@@ -117,8 +142,9 @@ def main(debug: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, envvar="REVOPS_QUIET", show_envvar=True,
               help="No progress lines; only the summary.")
 @handle_errors
-def build(warehouse, data_dir, raw_schema, raw_database, as_of, reporting_currency, fiscal_year_start_month,
-          max_quarantined_share, threads, wait_for_lock, quiet) -> None:
+def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_source, extra_vars, as_of,
+          reporting_currency, fiscal_year_start_month, max_quarantined_share, threads, wait_for_lock,
+          quiet) -> None:
     """Build the warehouse: load the data, run every model and test, publish.
 
     The build is written to a fresh file and replaces the published warehouse only
@@ -130,13 +156,15 @@ def build(warehouse, data_dir, raw_schema, raw_database, as_of, reporting_curren
       revops build --data ~/exports/crm --as-of 2025-06-30
       revops build --warehouse /tmp/revops.duckdb --reporting-currency EUR
       revops build --raw-database loads.duckdb --raw-schema crm
+      revops build --raw-database fivetran.duckdb --crm-source salesforce --billing-source stripe
     """
     from .build import BuildOptions, build_warehouse
     from .progress import ProgressPrinter
 
     if data_dir is not None and raw_schema is not None:
         raise click.UsageError("--data and --raw-schema are alternatives; give one")
-    if raw_database is not None and raw_schema is None:
+    uses_source_systems = crm_source != "contract" or billing_source != "contract"
+    if raw_database is not None and raw_schema is None and not uses_source_systems:
         raise click.UsageError("--raw-database needs --raw-schema: the schema holding the contract tables")
     project = _project()
     options = BuildOptions(
@@ -150,8 +178,15 @@ def build(warehouse, data_dir, raw_schema, raw_database, as_of, reporting_curren
         max_quarantined_share=max_quarantined_share,
         threads=threads,
         wait_for_lock=wait_for_lock,
+        crm_source=crm_source,
+        billing_source=billing_source,
+        extra_vars=_parse_vars(extra_vars),
     )
     source = f"the files in {data_dir}" if data_dir else (f"schema {raw_schema}" if raw_schema else "the demo company")
+    if uses_source_systems:
+        systems = [name for name in (crm_source, billing_source) if name != "contract"]
+        source = " and ".join(systems) + (f", with the other tables from {source}"
+                                          if data_dir or raw_schema else "")
     click.echo(f"Building {options.warehouse} from {source}", err=True)
     printer = None if quiet else ProgressPrinter()
     result = build_warehouse(project, options, on_progress=printer)

@@ -68,3 +68,27 @@ def tiny_company_files(parent: Path) -> Path:
         {"rate_date": "2024-01-01", "currency": "EUR", "rate_to_reporting": "1.10"},
     ])
     return folder
+
+
+SOURCE_SYSTEM_FIXTURES = Path(__file__).parent / "fixtures" / "source_systems"
+
+
+def land_like_an_elt_tool(database: Path, *systems: str) -> Path:
+    """Write the fixture tables of each source system (fixtures/source_systems/<system>/
+    <table>.csv) into schema <system> of a DuckDB file, with typed columns, the way
+    Fivetran or Airbyte lands them in a warehouse. A `contract` folder, if named, goes to
+    schema `raw` (the contract tables no source system provides)."""
+    import duckdb
+
+    connection = duckdb.connect(str(database))
+    try:
+        for system in systems:
+            schema = "raw" if system == "contract" else system
+            connection.execute(f'create schema if not exists "{schema}"')
+            for path in sorted((SOURCE_SYSTEM_FIXTURES / system).glob("*.csv")):
+                connection.execute(
+                    f'create or replace table "{schema}"."{path.stem}" as '
+                    "select * from read_csv(?, header = true, auto_detect = true)", [str(path)])
+    finally:
+        connection.close()
+    return database

@@ -17,6 +17,8 @@ parsed as (
         {{ clean_text('region') }} as region,
         {{ clean_text('country') }} as country,
         {{ parse_boolean('is_target_account') }} as is_target_account,
+        -- 'https://www.acme.com/' and 'acme.com' are both acme.com
+        {{ web_domain('domain') }} as domain,
         -- timestamps
         {{ parse_timestamp('created_at') }} as created_at
     from source

@@ -1,0 +1,183 @@
+{#- Source systems: Salesforce, HubSpot and Stripe as ELT tools land them. Each one has
+    a staging folder (models/staging/<system>/) whose `<system>__contract_<table>`
+    models reshape its tables into contract tables, as text, the way a user's file
+    would hold them. `contract_relation()` reads those models instead of the raw
+    contract table, so parsing, the quarantine and every KPI are the same whatever the
+    data came from. -#}
+
+{#- The contract tables each system provides. -#}
+{% macro source_system_tables(system) %}
+    {%- set tables = {
+        'salesforce': ['users', 'accounts', 'leads', 'opportunity_stages', 'opportunities',
+                       'opportunity_history', 'activities'],
+        'hubspot': ['users', 'accounts', 'opportunity_stages', 'opportunities', 'opportunity_history',
+                    'activities'],
+        'stripe': ['accounts', 'subscriptions', 'invoices', 'payments'],
+    } -%}
+    {{ return(tables.get(system, [])) }}
+{% endmacro %}
+
+
+{#- The selected CRM and billing systems, checked. -#}
+{% macro crm_source() %}
+    {%- set system = var('crm_source', 'contract') -%}
+    {%- if system not in ('contract', 'salesforce', 'hubspot') -%}
+        {{ exceptions.raise_compiler_error("var crm_source is '" ~ system ~ "'; expected contract, salesforce or hubspot") }}
+    {%- endif -%}
+    {{ return(system) }}
+{% endmacro %}
+
+{% macro billing_source() %}
+    {%- set system = var('billing_source', 'contract') -%}
+    {%- if system not in ('contract', 'stripe') -%}
+        {{ exceptions.raise_compiler_error("var billing_source is '" ~ system ~ "'; expected contract or stripe") }}
+    {%- endif -%}
+    {{ return(system) }}
+{% endmacro %}
+
+
+{#- Which system a contract table comes from: 'contract' (raw_source) or a system's
+    name. Billing wins for accounts: the billing system's accounts model holds the CRM
+    accounts plus the billing customers no CRM account matched. With crm_only, the
+    billing system is ignored (that accounts model reads the CRM accounts this way). -#}
+{% macro source_system_of(table_name, crm_only=false) %}
+    {%- if not crm_only and table_name in source_system_tables(billing_source()) -%}
+        {{ return(billing_source()) }}
+    {%- elif table_name in source_system_tables(crm_source()) -%}
+        {{ return(crm_source()) }}
+    {%- endif -%}
+    {{ return('contract') }}
+{% endmacro %}
+
+
+{#- One table of a source system as a subquery with exactly `column_names`, all as text:
+    a column the table lacks is NULL (connectors land only the fields a company uses,
+    and custom fields differ), and an absent table gives no rows. Reading text keeps
+    one parsing path: typed columns (as Fivetran lands them) and text columns (as a CSV
+    or a JSON loader lands them) come out the same. -#}
+{% macro system_source(source_name, table_name, column_names) %}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- set present = [] -%}
+    {%- set table_exists = false -%}
+    {%- if execute -%}
+        {%- set existing = adapter.get_relation(
+            database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
+        {%- if existing is not none -%}
+            {%- set table_exists = true -%}
+            {%- for column in adapter.get_columns_in_relation(existing) -%}
+                {%- do present.append(column.name | lower) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endif %}
+    (
+        select
+        {%- for name in column_names %}
+            {% if name in present -%}
+                cast({{ adapter.quote(name) }} as {{ dbt.type_string() }})
+            {%- else -%}
+                cast(null as {{ dbt.type_string() }})
+            {%- endif %} as {{ adapter.quote(name) }}{{ "," if not loop.last }}
+        {%- endfor %}
+        {%- if table_exists %}
+        from {{ relation }}
+        {%- else %}
+        where 1 = 0
+        {%- endif %}
+    )
+{%- endmacro %}
+
+
+{#- Whether a source system's table exists (some are optional). -#}
+{% macro system_table_exists(source_name, table_name) %}
+    {%- if not execute -%}{{ return(false) }}{%- endif -%}
+    {%- set relation = source(source_name, table_name) -%}
+    {{ return(adapter.get_relation(database=relation.database, schema=relation.schema,
+                                   identifier=relation.identifier) is not none) }}
+{% endmacro %}
+
+
+{#- A row is live unless a deleted flag is set: the system's own (`is_deleted`) or the
+    loader's (`_fivetran_deleted`, `_airbyte_deleted`...). -#}
+{% macro is_live(flags) -%}
+    ({% for flag in flags %}coalesce({{ parse_boolean(flag) }}, false) = false{{ " and " if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+
+{#- A timestamp column as contract text: ISO 8601 in UTC. Loaders land timestamps as
+    timestamps, as ISO text, or (Stripe's API) as Unix seconds; all three work. -#}
+{% macro system_timestamp(column) -%}
+    case
+        when {{ clean_text(column) }} is null then null
+        when {{ try_cast(clean_text(column), dbt.type_bigint()) }} is not null
+            then cast({{ epoch_seconds_to_timestamp(try_cast(clean_text(column), dbt.type_bigint())) }} as {{ dbt.type_string() }})
+        else {{ clean_text(column) }}
+    end
+{%- endmacro %}
+
+
+{% macro epoch_seconds_to_timestamp(seconds) -%}
+    {{ return(adapter.dispatch('epoch_seconds_to_timestamp', 'revops')(seconds)) }}
+{%- endmacro %}
+
+{% macro default__epoch_seconds_to_timestamp(seconds) -%}
+    {{ dbt.dateadd('second', seconds, "cast('1970-01-01' as timestamp)") }}
+{%- endmacro %}
+
+
+{#- The web domain of a URL or an email address, lower case, without "www.":
+    'https://www.Acme.com/about' and 'jo@acme.com' both give 'acme.com'. -#}
+{% macro web_domain(column) -%}
+    {#- drop, in turn: an email's user, a URL's scheme, "www.", and any path or port -#}
+    {%- set without_user = regexp_replace_all('lower(' ~ clean_text(column) ~ ')', "'^.*@'", "''") -%}
+    {%- set without_scheme = regexp_replace_all(without_user, "'^[a-z][a-z0-9+.-]*://'", "''") -%}
+    {%- set without_www = regexp_replace_all(without_scheme, "'^www[.]'", "''") -%}
+    nullif({{ regexp_replace_all(without_www, "'[/:?#].*$'", "''") }}, '')
+{%- endmacro %}
+
+
+{#- Portable regexp_replace of every match. -#}
+{% macro regexp_replace_all(expression, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regexp_replace_all', 'revops')(expression, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }}, 'g')
+{%- endmacro %}
+
+{% macro snowflake__regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }})
+{%- endmacro %}
+
+{% macro bigquery__regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }})
+{%- endmacro %}
+
+{% macro spark__regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }})
+{%- endmacro %}
+
+
+{#- A text value of a JSON object column (Stripe's metadata). -#}
+{% macro json_text(column, key) -%}
+    {{ return(adapter.dispatch('json_text', 'revops')(column, key)) }}
+{%- endmacro %}
+
+{% macro default__json_text(column, key) -%}
+    (cast({{ column }} as json) ->> '{{ key }}')
+{%- endmacro %}
+
+{% macro duckdb__json_text(column, key) -%}
+    json_extract_string(try_cast({{ column }} as json), '$.{{ key }}')
+{%- endmacro %}
+
+{% macro snowflake__json_text(column, key) -%}
+    try_parse_json({{ column }}):{{ key }}::string
+{%- endmacro %}
+
+{% macro bigquery__json_text(column, key) -%}
+    json_value({{ column }}, '$.{{ key }}')
+{%- endmacro %}
+
+{% macro spark__json_text(column, key) -%}
+    get_json_object({{ column }}, '$.{{ key }}')
+{%- endmacro %}
