@@ -181,3 +181,16 @@
 {% macro spark__json_text(column, key) -%}
     get_json_object({{ column }}, '$.{{ key }}')
 {%- endmacro %}
+
+
+{#- A Stripe amount (an integer in the currency's smallest unit) as contract money
+    text: divided by 10^decimals (0 for zero-decimal currencies, 3 for three-decimal
+    ones, else 2; see the stripe_currency_decimals seed). A value that is not a number
+    is passed through, so the quarantine reports it as it was. -#}
+{% macro stripe_major_units(amount, decimals) -%}
+    coalesce(
+        cast(cast(
+            {{ try_cast(clean_text(amount), dbt.type_numeric()) }} / power(10, coalesce({{ decimals }}, 2))
+        as {{ dbt.type_numeric() }}) as {{ dbt.type_string() }}),
+        {{ clean_text(amount) }})
+{%- endmacro %}

@@ -1,0 +1,27 @@
+-- The contract's accounts with Stripe as the billing system: every CRM account (from
+-- crm_source, or the contract's own accounts table), plus each Stripe customer that
+-- matches none of them, as an account of its own (see stripe__customers).
+{%- set columns = contract_columns_of('accounts') %}
+{%- set from_customers = {
+    'account_id': 'customers.customer_id',
+    'account_name': 'coalesce(customers.customer_name, customers.email, customers.customer_id)',
+    'created_at': 'customers.created_at',
+    'domain': 'customers.email_domain',
+} %}
+select
+    crm_accounts._source_line,
+    {%- for column in columns %}
+    crm_accounts.{{ column.name }}{{ "," if not loop.last }}
+    {%- endfor %}
+from {{ contract_source('accounts', crm_only=true) }} as crm_accounts
+
+union all
+
+select
+    cast(null as {{ dbt.type_bigint() }}) as _source_line,
+    {%- for column in columns %}
+    {{ from_customers.get(column.name, 'cast(null as ' ~ dbt.type_string() ~ ')') }} as {{ column.name }}
+    {{- "," if not loop.last }}
+    {%- endfor %}
+from {{ ref('stripe__customers') }} as customers
+where customers.matched_by is null

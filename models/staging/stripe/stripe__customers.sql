@@ -1,0 +1,93 @@
+-- One row per live Stripe customer and the account it is billed as: the CRM account
+-- its metadata names (var billing_account_id_metadata_key), else the one CRM account
+-- sharing its email domain (var billing_match_on_email_domain), else an account of its
+-- own (the customer id). Unmatched customers are kept, never dropped, and
+-- audit.billing_customer_matches says why each one did or did not match.
+{%- set metadata_key = var('billing_account_id_metadata_key', 'crm_account_id') %}
+with customers as (
+    select
+        {{ clean_text('id') }} as customer_id,
+        {{ clean_text('name') }} as customer_name,
+        {{ clean_text('email') }} as email,
+        {{ web_domain('email') }} as email_domain,
+        {{ system_timestamp('created') }} as created_at,
+        {% if metadata_key -%}
+        {{ clean_text(json_text('metadata', metadata_key)) }}
+        {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+        {%- endif %} as metadata_account_id
+    from {{ system_source('stripe', 'customer', ['id', 'name', 'email', 'created', 'metadata', 'is_deleted', 'livemode']) }} as customer
+    where {{ is_live(['is_deleted']) }}
+        and coalesce({{ parse_boolean('livemode') }}, true)
+),
+
+-- the CRM's accounts, before this model adds the unmatched customers to them
+crm_accounts as (
+    select
+        {{ clean_text('account_id') }} as account_id,
+        {{ web_domain('domain') }} as domain
+    from {{ contract_source('accounts', crm_only=true) }} as accounts
+    where {{ clean_text('account_id') }} is not null
+),
+
+accounts_by_domain as (
+    select
+        domain,
+        min(account_id) as account_id,
+        count(*) as accounts
+    from crm_accounts
+    where domain is not null
+    group by domain
+),
+
+matched as (
+    select
+        customers.customer_id,
+        customers.customer_name,
+        customers.email,
+        customers.email_domain,
+        customers.created_at,
+        customers.metadata_account_id,
+        by_id.account_id as account_id_from_metadata,
+        {% if var('billing_match_on_email_domain', true) -%}
+        case when by_domain.accounts = 1 then by_domain.account_id end
+        {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+        {%- endif %} as account_id_from_domain,
+        coalesce(by_domain.accounts, 0) as accounts_with_domain
+    from customers
+    left join crm_accounts as by_id
+        on by_id.account_id = customers.metadata_account_id
+    left join accounts_by_domain as by_domain
+        on by_domain.domain = customers.email_domain
+)
+
+select
+    customer_id,
+    customer_name,
+    email,
+    email_domain,
+    created_at,
+    metadata_account_id,
+    coalesce(account_id_from_metadata, account_id_from_domain, customer_id) as account_id,
+    case
+        when account_id_from_metadata is not null then 'metadata'
+        when account_id_from_domain is not null then 'email_domain'
+    end as matched_by,
+    case
+        when account_id_from_metadata is not null or account_id_from_domain is not null then null
+        when metadata_account_id is not null and email_domain is null
+            then 'no CRM account with the id in metadata, and no email'
+        when metadata_account_id is not null and accounts_with_domain > 1
+            then 'no CRM account with the id in metadata; several share the email domain'
+        when metadata_account_id is not null
+            then 'no CRM account with the id in metadata or the email domain'
+        {%- if var('billing_match_on_email_domain', true) %}
+        when email_domain is null then 'no id in metadata and no email'
+        when accounts_with_domain > 1 then 'no id in metadata; several CRM accounts share the email domain'
+        else 'no id in metadata; no CRM account has the email domain'
+        {%- else %}
+        else 'no id in metadata'
+        {%- endif %}
+    end as unmatched_reason
+from matched
