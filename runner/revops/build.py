@@ -113,6 +113,21 @@ def _staging_path(warehouse: Path) -> Path:
     return warehouse.parent / f".{warehouse.stem}.building" / warehouse.name
 
 
+def unmatched_billing_customers(warehouse: Path, limit: int = 5) -> tuple[int, list[str]]:
+    """How many billing customers matched no CRM account (each became an account of its
+    own), and the first few with the reason."""
+    from .warehouse import read_only_connection
+
+    with read_only_connection(warehouse) as connection:
+        rows = connection.execute(
+            "select customer_id, coalesce(customer_name, ''), unmatched_reason, count(*) over ()"
+            " from audit.billing_customer_matches where not is_matched order by customer_id limit ?",
+            [limit],
+        ).fetchall()
+    total = rows[0][3] if rows else 0
+    return total, [f"{customer} {name}: {reason}".replace("  ", " ") for customer, name, reason, _ in rows]
+
+
 def quarantine_summary(warehouse: Path, limit: int = 12) -> list[str]:
     """What audit.dq_quarantine holds, by table and reason, with the first lines: the
     rows that broke the contract and were kept out of the conformed tables."""

@@ -122,7 +122,7 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict:
               envvar="REVOPS_BILLING_SOURCE", show_envvar=True, show_default=True,
               help="Read subscriptions, invoices and payments from this billing system as an ELT "
                    "tool lands it (schema: --var stripe_schema=...).")
-@click.option("--var", "extra_vars", multiple=True, metavar="NAME=VALUE",
+@click.option("--var", "extra_vars", multiple=True, metavar="NAME=VALUE", envvar="REVOPS_VARS", show_envvar=True,
               help="Set any dbt variable of dbt_project.yml (repeatable); VALUE is read as YAML.")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), envvar="REVOPS_AS_OF", show_envvar=True,
               help="'Today' for every KPI (YYYY-MM-DD). [default: the latest event date in the data]")
@@ -192,6 +192,15 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
     result = build_warehouse(project, options, on_progress=printer)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(result.outcome.counts.items()))
     click.secho(f"Built {result.warehouse} in {result.seconds:.1f}s ({counts})", fg="green")
+    if billing_source != "contract":
+        from .build import unmatched_billing_customers
+
+        unmatched, examples = unmatched_billing_customers(result.warehouse)
+        if unmatched:
+            click.secho(f"{unmatched} {billing_source} customer(s) matched no CRM account and are accounts of "
+                        "their own (see audit.billing_customer_matches):", fg="yellow", err=True)
+            for line in examples:
+                click.echo(f"  {line}", err=True)
 
 
 @main.command(epilog=EXIT_CODES_HELP)

@@ -77,3 +77,23 @@ def test_internal_errors_show_a_traceback_only_with_debug(monkeypatch, tmp_path,
     assert result.exit_code == ExitCode.INTERNAL
     assert "internal error: ZeroDivisionError: boom" in result.output
     assert ("Traceback" in result.output) is debug
+
+
+def test_build_rejects_a_var_that_is_not_name_equals_value():
+    result = CliRunner().invoke(main, ["build", "--var", "salesforce_schema"])
+    assert result.exit_code == ExitCode.USAGE
+    assert "NAME=VALUE" in result.output
+
+
+def test_source_systems_read_the_other_tables_from_a_schema_never_the_demo(tmp_path):
+    from revops.build import BuildOptions
+
+    raw = tmp_path / "fivetran.duckdb"
+    options = BuildOptions(warehouse=tmp_path / "w.duckdb", raw_database=raw, crm_source="salesforce",
+                           billing_source="stripe", extra_vars={"salesforce_schema": "sfdc", "gross_margin": 0.7})
+    assert options.dbt_vars() == {
+        "raw_source": "schema", "raw_schema": "raw", "raw_database": str(raw.resolve()),
+        "crm_source": "salesforce", "billing_source": "stripe", "salesforce_schema": "sfdc", "gross_margin": 0.7,
+    }
+    # without source systems nothing changes: the demo company
+    assert BuildOptions(warehouse=tmp_path / "w.duckdb").dbt_vars() == {}

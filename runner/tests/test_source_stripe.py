@@ -12,7 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from revops.build import BuildOptions, build_warehouse
+from click.testing import CliRunner
+
+from revops.cli import main
 
 from conftest import land_like_an_elt_tool
 
@@ -41,14 +43,28 @@ def land_contract_tables(database: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def warehouse(project, tmp_path_factory) -> Path:
+def build_output(tmp_path_factory) -> tuple[Path, str]:
+    """`revops build --billing-source stripe` as a user runs it."""
     folder = tmp_path_factory.mktemp("stripe")
     raw = land_like_an_elt_tool(folder / "fivetran.duckdb", "stripe")
     land_contract_tables(raw)
     built = folder / "revops.duckdb"
-    build_warehouse(project, BuildOptions(warehouse=built, raw_database=raw, billing_source="stripe",
-                                          as_of=date(2024, 6, 30)))
-    return built
+    result = CliRunner().invoke(main, ["build", "--warehouse", str(built), "--raw-database", str(raw),
+                                       "--billing-source", "stripe", "--as-of", "2024-06-30", "--quiet"])
+    assert result.exit_code == 0, result.output
+    return built, result.output
+
+
+@pytest.fixture(scope="module")
+def warehouse(build_output) -> Path:
+    return build_output[0]
+
+
+def test_the_build_reports_the_unmatched_customers(build_output):
+    _, output = build_output
+    assert "Building" in output and "from stripe" in output
+    assert "2 stripe customer(s) matched no CRM account" in output
+    assert "cus_D Delta Holdings: no id in metadata; several CRM accounts share the email domain" in output
 
 
 def rows(warehouse: Path, sql: str) -> list[tuple]:
