@@ -62,9 +62,12 @@ refunds as (
         'refunded' as status,
         cast(null as {{ dbt.type_string() }}) as failure_reason,
         attempts.livemode
-    from {{ system_source('stripe', 'refund', ['id', 'charge_id', 'amount', 'currency', 'status', 'created']) }} as refunds
+    from {{ system_source('stripe', 'refund', ['id', 'charge_id', 'payment_intent_id', 'amount', 'currency', 'status',
+        'created']) }} as refunds
+    -- the refunded charge (or, without charges, payment intent)
     inner join attempts
         on attempts.payment_id = {{ clean_text('refunds.charge_id') }}
+        or attempts.payment_id = {{ clean_text('refunds.payment_intent_id') }}
     where coalesce(lower({{ clean_text('refunds.status') }}), 'succeeded') = 'succeeded'
 ),
 
