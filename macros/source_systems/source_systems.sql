@@ -194,3 +194,16 @@
         as {{ dbt.type_numeric() }}) as {{ dbt.type_string() }}),
         {{ clean_text(amount) }})
 {%- endmacro %}
+
+
+{#- Stop with a clear message when a selected system's essential table is not where the
+    variables point: an empty build would look like a company with no data. -#}
+{% macro require_system_table(source_name, table_name) %}
+    {%- if execute and not system_table_exists(source_name, table_name) -%}
+        {%- set relation = source(source_name, table_name) -%}
+        {{ exceptions.raise_compiler_error(
+            source_name ~ " is selected but there is no table " ~ relation
+            ~ ": point var " ~ source_name ~ "_schema (now '" ~ relation.schema ~ "') at the schema your ELT tool writes"
+            ~ (", in the DuckDB file given as raw_database (--raw-database)" if target.type == 'duckdb' else "")) }}
+    {%- endif -%}
+{% endmacro %}

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from revops.cli import main
+from revops.errors import ExitCode
 
 from conftest import land_like_an_elt_tool
 
@@ -22,7 +23,7 @@ from conftest import land_like_an_elt_tool
 # shares cus_B's email domain; A3 and A4 share a domain, so cus_D cannot be matched.
 CRM_ACCOUNTS = [
     ("A1", "Acme", "2023-06-01", "acme.com"),
-    ("A2", "Beta", "2023-07-01", "https://www.beta.io/"),
+    ("A2", "Beta", "2023-07-01", "https://www.beta.de/"),
     ("A3", "Delta US", "2023-08-01", "shared.com"),
     ("A4", "Delta EU", "2023-08-02", "www.shared.com"),
 ]
@@ -170,3 +171,13 @@ def test_mrr_and_a_few_kpis(warehouse):
 
 def test_nothing_is_quarantined(warehouse):
     assert rows(warehouse, "select count(*) from audit.dq_quarantine") == [(0,)]
+
+
+def test_a_system_schema_that_is_not_there_is_a_clear_error(tmp_path):
+    raw = land_like_an_elt_tool(tmp_path / "fivetran.duckdb", "stripe")
+    result = CliRunner().invoke(main, ["build", "--warehouse", str(tmp_path / "revops.duckdb"), "--raw-database",
+                                       str(raw), "--billing-source", "stripe", "--var", "stripe_schema=stripe_prod",
+                                       "--quiet"])
+    assert result.exit_code == ExitCode.BUILD_FAILED, result.output
+    assert "there is no table" in result.output and "stripe_prod" in result.output
+    assert not (tmp_path / "revops.duckdb").exists()

@@ -4,6 +4,7 @@
 -- own (the customer id). Unmatched customers are kept, never dropped, and
 -- audit.billing_customer_matches says why each one did or did not match.
 {%- set metadata_key = var('billing_account_id_metadata_key', 'crm_account_id') %}
+{%- do require_system_table('stripe', 'customer') %}
 with customers as (
     select
         {{ clean_text('id') }} as customer_id,
