@@ -1,0 +1,53 @@
+-- Contract `leads` from Salesforce's Lead object: one row per live lead, as text. A
+-- lead is converted when is_converted (or, without that column, a converted_date) says
+-- so; converted ids pointing at a deleted account or deal become NULL.
+with leads as (
+    select * from {{ system_source('salesforce', 'lead', [
+        'id', 'created_date', 'lead_source', 'status', 'is_converted', 'converted_date',
+        'converted_account_id', 'converted_opportunity_id', 'is_deleted', '_fivetran_deleted']) }} as leads
+    where {{ is_live(salesforce_deleted_flags()) }}
+),
+
+deleted_accounts as (
+    select {{ clean_text('id') }} as record_id
+    from {{ system_source('salesforce', 'account', ['id', 'is_deleted', '_fivetran_deleted']) }} as accounts
+    where not {{ is_live(salesforce_deleted_flags()) }}
+        and {{ clean_text('id') }} is not null
+),
+
+deleted_opportunities as (
+    select {{ clean_text('id') }} as record_id
+    from {{ system_source('salesforce', 'opportunity', ['id', 'is_deleted', '_fivetran_deleted']) }} as opportunities
+    where not {{ is_live(salesforce_deleted_flags()) }}
+        and {{ clean_text('id') }} is not null
+),
+
+converted as (
+    select
+        *,
+        coalesce({{ parse_boolean('is_converted') }}, {{ clean_text('converted_date') }} is not null)
+            as lead_is_converted
+    from leads
+),
+
+final as (
+    select
+        {{ clean_text('id') }} as lead_id,
+        {{ system_timestamp('created_date') }} as created_at,
+        {{ clean_text('lead_source') }} as source,
+        {{ clean_text('status') }} as status,
+        case when lead_is_converted then {{ system_timestamp('converted_date') }} end as converted_at,
+        case
+            when lead_is_converted
+                and {{ clean_text('converted_account_id') }} not in (select record_id from deleted_accounts)
+                then {{ clean_text('converted_account_id') }}
+        end as converted_account_id,
+        case
+            when lead_is_converted
+                and {{ clean_text('converted_opportunity_id') }} not in (select record_id from deleted_opportunities)
+                then {{ clean_text('converted_opportunity_id') }}
+        end as converted_opportunity_id
+    from converted
+)
+
+select * from final

@@ -1,0 +1,69 @@
+-- Contract `opportunities` from Salesforce's Opportunity object: one row per live deal,
+-- as text. Deleted deals (is_deleted, _fivetran_deleted) are left out, and so are deals
+-- of a deleted account (Salesforce deletes them with it). Closed/won come from the
+-- deal's stage in OpportunityStage when the stage is known, else from the deal's own
+-- flags; an empty probability takes the stage's default. Single-currency orgs have no
+-- currency_iso_code: their deals are in var('reporting_currency'). The amount is taken
+-- as ARR, as Salesforce holds it.
+with opportunities as (
+    select * from {{ system_source('salesforce', 'opportunity', [
+        'id', 'account_id', 'created_date', 'stage_name', 'is_closed', 'is_won', 'amount',
+        'currency_iso_code', 'close_date', 'owner_id', 'name', 'type', 'lead_source',
+        'forecast_category_name', 'forecast_category', 'probability', 'loss_reason__c',
+        'is_deleted', '_fivetran_deleted']) }} as opportunities
+    where {{ is_live(salesforce_deleted_flags()) }}
+),
+
+deleted_accounts as (
+    select {{ clean_text('id') }} as account_id
+    from {{ system_source('salesforce', 'account', ['id', 'is_deleted', '_fivetran_deleted']) }} as accounts
+    where not {{ is_live(salesforce_deleted_flags()) }}
+        and {{ clean_text('id') }} is not null
+),
+
+stages as (
+    select
+        stage_name,
+        {{ parse_boolean('is_closed') }} as is_closed,
+        {{ parse_boolean('is_won') }} as is_won,
+        {{ clean_text('default_probability') }} as default_probability
+    from {{ ref('salesforce__contract_opportunity_stages') }} as stages
+),
+
+final as (
+    select
+        {{ clean_text('opportunities.id') }} as opportunity_id,
+        {{ clean_text('opportunities.account_id') }} as account_id,
+        {{ system_timestamp('opportunities.created_date') }} as created_at,
+        {{ clean_text('opportunities.stage_name') }} as stage_name,
+        {{ boolean_text("case when stages.stage_name is not null then stages.is_closed else "
+                        ~ parse_boolean('opportunities.is_closed') ~ " end") }} as is_closed,
+        {{ boolean_text("case when stages.stage_name is not null then stages.is_won else "
+                        ~ parse_boolean('opportunities.is_won') ~ " end") }} as is_won,
+        {{ clean_text('opportunities.amount') }} as amount,
+        coalesce(
+            upper({{ clean_text('opportunities.currency_iso_code') }}),
+            '{{ var("reporting_currency", "USD") | upper }}'
+        ) as currency,
+        {{ system_timestamp('opportunities.close_date') }} as close_date,
+        {{ clean_text('opportunities.owner_id') }} as owner_user_id,
+        {{ clean_text('opportunities.name') }} as opportunity_name,
+        {{ salesforce_opportunity_type('opportunities.type') }} as opportunity_type,
+        {{ clean_text('opportunities.lead_source') }} as source,
+        coalesce(
+            {{ salesforce_forecast_category('opportunities.forecast_category_name') }},
+            {{ salesforce_forecast_category('opportunities.forecast_category') }}
+        ) as forecast_category,
+        -- 0-100, as the contract has it
+        coalesce({{ clean_text('opportunities.probability') }}, stages.default_probability) as probability,
+        {{ parse_enum('opportunities.loss_reason__c') }} as lost_reason
+    from opportunities
+    left join stages
+        on {{ clean_text('opportunities.stage_name') }} = stages.stage_name
+    where not exists (
+        select 1 from deleted_accounts
+        where deleted_accounts.account_id = {{ clean_text('opportunities.account_id') }}
+    )
+)
+
+select * from final
