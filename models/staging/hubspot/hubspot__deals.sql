@@ -2,6 +2,7 @@
 -- merged into another deal (its id is a merged_deal.merged_deal_id), and in a selected
 -- pipeline (var hubspot_deal_pipelines). The deal and history models read deals only
 -- from here, so an excluded deal leaves no trace, history included.
+{%- do require_system_table('hubspot', 'deal') %}
 with deals as (
     select *
     from {{ system_source('hubspot', 'deal', [

@@ -5,6 +5,7 @@
 -- flags; an empty probability takes the stage's default. Single-currency orgs have no
 -- currency_iso_code: their deals are in var('reporting_currency'). The amount is taken
 -- as ARR, as Salesforce holds it.
+{%- do require_system_table('salesforce', 'opportunity') %}
 with opportunities as (
     select * from {{ system_source('salesforce', 'opportunity', [
         'id', 'account_id', 'created_date', 'stage_name', 'is_closed', 'is_won', 'amount',
