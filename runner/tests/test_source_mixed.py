@@ -35,7 +35,6 @@ def warehouse(tmp_path_factory) -> Path:
                            "false as _fivetran_active")
         connection.execute("drop table stripe.subscription")
         connection.execute("drop table stripe.charge")
-        connection.execute("insert into raw.fx_rates values (date '2023-01-01', 'JPY', 0.007)")
     built = folder / "revops.duckdb"
     result = CliRunner().invoke(main, [
         "build", "--warehouse", str(built), "--raw-database", str(raw), "--crm-source", "salesforce",
