@@ -10,18 +10,9 @@
 {% macro contract_source(table_name, crm_only=false) %}
     {%- set relation = contract_relation(table_name, crm_only) -%}
     {%- set contract_columns = contract_columns_of(table_name) -%}
-    {%- set present = [] -%}
-    {%- set table_exists = false -%}
-    {%- if execute -%}
-        {%- set existing = adapter.get_relation(
-            database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
-        {%- if existing is not none -%}
-            {%- set table_exists = true -%}
-            {%- for column in adapter.get_columns_in_relation(existing) -%}
-                {%- do present.append(column.name | lower) -%}
-            {%- endfor -%}
-        {%- endif -%}
-    {%- endif %}
+    {%- set present = existing_columns_of(relation) -%}
+    {%- set table_exists = present is not none -%}
+    {%- set present = present or [] %}
     (
         select
             {# the line in the user's file, where the loader recorded it #}
@@ -107,4 +98,19 @@
     {%- set node = graph.sources['source.' ~ project_name ~ '.contract.' ~ table_name] -%}
     {%- set meta = node.config.meta if node.config.meta else node.meta -%}
     {{ return(meta.get('primary_key', [])) }}
+{% endmacro %}
+
+
+{#- The lower-case column names of a relation, or none when it does not exist (or at
+    parse time, when nothing can be looked up). -#}
+{% macro existing_columns_of(relation) %}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set existing = adapter.get_relation(
+        database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
+    {%- if existing is none -%}{{ return(none) }}{%- endif -%}
+    {%- set names = [] -%}
+    {%- for column in adapter.get_columns_in_relation(existing) -%}
+        {%- do names.append(column.name | lower) -%}
+    {%- endfor -%}
+    {{ return(names) }}
 {% endmacro %}

@@ -57,18 +57,9 @@
     or a JSON loader lands them) come out the same. -#}
 {% macro system_source(source_name, table_name, column_names) %}
     {%- set relation = source(source_name, table_name) -%}
-    {%- set present = [] -%}
-    {%- set table_exists = false -%}
-    {%- if execute -%}
-        {%- set existing = adapter.get_relation(
-            database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
-        {%- if existing is not none -%}
-            {%- set table_exists = true -%}
-            {%- for column in adapter.get_columns_in_relation(existing) -%}
-                {%- do present.append(column.name | lower) -%}
-            {%- endfor -%}
-        {%- endif -%}
-    {%- endif %}
+    {%- set present = existing_columns_of(relation) -%}
+    {%- set table_exists = present is not none -%}
+    {%- set present = present or [] %}
     (
         select
         {%- for name in column_names %}
@@ -89,10 +80,7 @@
 
 {#- Whether a source system's table exists (some are optional). -#}
 {% macro system_table_exists(source_name, table_name) %}
-    {%- if not execute -%}{{ return(false) }}{%- endif -%}
-    {%- set relation = source(source_name, table_name) -%}
-    {{ return(adapter.get_relation(database=relation.database, schema=relation.schema,
-                                   identifier=relation.identifier) is not none) }}
+    {{ return(existing_columns_of(source(source_name, table_name)) is not none) }}
 {% endmacro %}
 
 

@@ -9,17 +9,11 @@ with leads as (
 ),
 
 deleted_accounts as (
-    select {{ clean_text('id') }} as record_id
-    from {{ system_source('salesforce', 'account', ['id', 'is_deleted', '_fivetran_deleted']) }} as accounts
-    where not {{ is_live(salesforce_deleted_flags()) }}
-        and {{ clean_text('id') }} is not null
+    select id as record_id from {{ salesforce_deleted_ids('account') }} as deleted
 ),
 
 deleted_opportunities as (
-    select {{ clean_text('id') }} as record_id
-    from {{ system_source('salesforce', 'opportunity', ['id', 'is_deleted', '_fivetran_deleted']) }} as opportunities
-    where not {{ is_live(salesforce_deleted_flags()) }}
-        and {{ clean_text('id') }} is not null
+    select id as record_id from {{ salesforce_deleted_ids('opportunity') }} as deleted
 ),
 
 converted as (

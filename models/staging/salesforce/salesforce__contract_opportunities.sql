@@ -16,10 +16,7 @@ with opportunities as (
 ),
 
 deleted_accounts as (
-    select {{ clean_text('id') }} as account_id
-    from {{ system_source('salesforce', 'account', ['id', 'is_deleted', '_fivetran_deleted']) }} as accounts
-    where not {{ is_live(salesforce_deleted_flags()) }}
-        and {{ clean_text('id') }} is not null
+    select id as account_id from {{ salesforce_deleted_ids('account') }} as deleted
 ),
 
 stages as (
