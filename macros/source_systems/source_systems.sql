@@ -150,8 +150,11 @@
     {{ return(adapter.dispatch('json_text', 'revops')(column, key)) }}
 {%- endmacro %}
 
+{#- Postgres and the like: only text that looks like a JSON object is parsed, so an
+    empty or plain-text metadata cell is NULL rather than an aborted build. -#}
 {% macro default__json_text(column, key) -%}
-    (cast({{ column }} as json) ->> '{{ key }}')
+    case when left(trim({{ column }}), 1) = '{' and right(trim({{ column }}), 1) = '}'
+        then cast({{ column }} as json) ->> '{{ key }}' end
 {%- endmacro %}
 
 {% macro duckdb__json_text(column, key) -%}
