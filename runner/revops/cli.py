@@ -343,8 +343,12 @@ def validate(data_dir, reporting_currency, max_problems) -> None:
 @click.option("--scale", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
               envvar="REVOPS_DEMO_SCALE", show_envvar=True,
               help="Size relative to the committed demo (2 = twice the accounts).")
+@click.option("--elt-landing", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="REVOPS_DEMO_ELT_LANDING", show_envvar=True,
+              help="Also write the company as Salesforce and Stripe tables, as Fivetran lands them, "
+                   "into this DuckDB file (for --crm-source salesforce --billing-source stripe).")
 @handle_errors
-def demo(out_dir, seed, scale) -> None:
+def demo(out_dir, seed, scale, elt_landing) -> None:
     """Generate the demo company's raw data (the input contract, as CSV).
 
     \b
@@ -352,6 +356,8 @@ def demo(out_dir, seed, scale) -> None:
       revops demo                                   # regenerate seeds/demo
       revops demo --out /tmp/big --scale 100        # a larger company for benchmarks
       revops build --data /tmp/big                  # ...and build from it
+      revops demo --out /tmp/d --elt-landing /tmp/fivetran.duckdb
+      revops build --raw-database /tmp/fivetran.duckdb --crm-source salesforce --billing-source stripe
     """
     from .demo_company import generate_demo_company
 
@@ -362,6 +368,11 @@ def demo(out_dir, seed, scale) -> None:
         progress=lambda table, rows: click.echo(f"  {table}: {rows} rows", err=True),
     )
     click.secho(f"Wrote {sum(counts.values())} rows in {len(counts)} files to {out_dir}", fg="green")
+    if elt_landing is not None:
+        from .demo_landing import land_demo_as_elt
+
+        rows = land_demo_as_elt(out_dir, elt_landing)
+        click.secho(f"Wrote {rows} rows as Salesforce and Stripe tables to {elt_landing}", fg="green")
 
 
 if __name__ == "__main__":  # pragma: no cover
