@@ -39,7 +39,9 @@
 
 
 {#- The contract's columns for one table, in contract order, from the source YAML:
-    a list of {name, contract_type, required, accepted_values, references, non_negative}. -#}
+    a list of {name, contract_type, required, may_be_empty, required_when,
+    true_only_when, accepted_values, range, references, non_negative, positive}
+    (_contract__sources.yml explains each). -#}
 {% macro contract_columns_of(table_name) %}
     {%- set columns = [] -%}
     {%- if execute -%}
@@ -50,9 +52,14 @@
                 'name': name,
                 'contract_type': meta.get('contract_type', 'text'),
                 'required': meta.get('required', false),
+                'may_be_empty': meta.get('may_be_empty', false),
+                'required_when': meta.get('required_when'),
+                'true_only_when': meta.get('true_only_when'),
                 'accepted_values': meta.get('accepted_values'),
+                'range': meta.get('range'),
                 'references': meta.get('references'),
                 'non_negative': meta.get('non_negative', false),
+                'positive': meta.get('positive', false),
             }) -%}
         {%- endfor -%}
     {%- endif -%}

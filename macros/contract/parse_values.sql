@@ -26,15 +26,29 @@
 {%- endmacro %}
 
 {% macro parse_money(column) -%}
-    {{ try_cast(clean_text(column), dbt.type_numeric()) }}
+    {{ try_cast(finite_number_text(column), dbt.type_numeric()) }}
 {%- endmacro %}
 
 {% macro parse_number(column) -%}
-    {{ try_cast(clean_text(column), type_double()) }}
+    {{ try_cast(finite_number_text(column), type_double()) }}
 {%- endmacro %}
 
+{#- A whole number: 2.6 is not one (a plain cast would round it to 3). -#}
 {% macro parse_integer(column) -%}
-    {{ try_cast(clean_text(column), dbt.type_bigint()) }}
+    case
+        when {{ parse_number(column) }} = floor({{ parse_number(column) }})
+            then {{ try_cast(parse_number(column), dbt.type_bigint()) }}
+    end
+{%- endmacro %}
+
+{#- The cleaned text of a number, NULL for NaN and the infinities: engines parse them
+    as floats, but no amount, rate or probability is one. -#}
+{% macro finite_number_text(column) -%}
+    case
+        when lower({{ clean_text(column) }}) not in (
+            'nan', '+nan', '-nan', 'inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity'
+        ) then {{ clean_text(column) }}
+    end
 {%- endmacro %}
 
 {#- A date; a full timestamp is accepted and cut to its UTC date. -#}

@@ -201,6 +201,10 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
                         "their own (see audit.billing_customer_matches):", fg="yellow", err=True)
             for line in examples:
                 click.echo(f"  {line}", err=True)
+    from .build_notes import build_notes
+
+    for line in build_notes(result.warehouse):
+        click.secho(line, fg="yellow", err=True)
 
 
 @main.command(epilog=EXIT_CODES_HELP)

@@ -10,7 +10,11 @@ with counts as (
     select
         '{{ table_name }}' as table_name,
         (select count(*) from {{ contract_source(table_name) }} as raw_rows) as raw_rows,
-        (select count(*) from {{ ref('stg_contract__' ~ table_name) }}) as conformed_rows,
+        (
+            select count(*) from {{ ref('stg_contract__' ~ table_name) }}
+            {#- stages derived from the deals have no raw row #}
+            {%- if table_name == 'opportunity_stages' %} where not is_derived_from_deals{% endif %}
+        ) as conformed_rows,
         (
             select count(*) from {{ ref('dq_quarantine') }}
             where table_name = '{{ table_name }}'

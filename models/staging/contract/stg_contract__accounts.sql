@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('stg_contract__users') }}
 with source as (
     -- the raw rows that meet the contract; the others are in audit.dq_quarantine
     select * from {{ contract_checked_source('accounts') }} as checked

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('stg_contract__users') }}
 -- depends_on: {{ ref('stg_contract__accounts') }}
 with source as (
     -- the raw rows that meet the contract; the others are in audit.dq_quarantine

@@ -1,3 +1,5 @@
+-- depends_on: {{ ref('stg_contract__fx_rates') }}
+-- depends_on: {{ ref('stg_contract__subscriptions') }}
 -- depends_on: {{ ref('stg_contract__accounts') }}
 -- depends_on: {{ ref('currencies') }}
 with source as (

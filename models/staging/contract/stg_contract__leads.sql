@@ -1,3 +1,6 @@
+-- depends_on: {{ ref('stg_contract__opportunities') }}
+-- depends_on: {{ ref('stg_contract__accounts') }}
+-- depends_on: {{ ref('stg_contract__lead_sources') }}
 with source as (
     -- the raw rows that meet the contract; the others are in audit.dq_quarantine
     select * from {{ contract_checked_source('leads') }} as checked

@@ -1,3 +1,6 @@
+-- depends_on: {{ ref('stg_contract__fx_rates') }}
+-- depends_on: {{ ref('stg_contract__lead_sources') }}
+-- depends_on: {{ ref('stg_contract__users') }}
 -- depends_on: {{ ref('stg_contract__accounts') }}
 -- depends_on: {{ ref('stg_contract__opportunity_stages') }}
 -- depends_on: {{ ref('currencies') }}

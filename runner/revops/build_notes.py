@@ -1,0 +1,51 @@
+"""What a successful build tells its user beyond "it passed": the defaults it used, the
+references it set to NULL and the rows it quarantined below the threshold, each with
+where to look for the rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .warehouse import read_only_connection
+
+
+def build_notes(warehouse: Path, examples: int = 3) -> list[str]:
+    """Plain lines for the end of `revops build`; empty when the input needed none."""
+    with read_only_connection(warehouse) as connection:
+        tables = {row[0] for row in connection.execute(
+            "select table_schema || '.' || table_name from information_schema.tables").fetchall()}
+        lines = []
+        if "audit.dq_defaults" in tables:
+            for (default_used,) in connection.execute(
+                    "select default_used from audit.dq_defaults order by subject").fetchall():
+                lines.append(f"default: {default_used}")
+        if "audit.dq_nulled_references" in tables:
+            rows = connection.execute(
+                "select table_name, column_name, count(*),"
+                " string_agg(coalesce(missing_value, ''), ', ' order by source_line, row_key)"
+                " from audit.dq_nulled_references group by all order by 3 desc, 1, 2").fetchall()
+            for table, column, count, values in rows:
+                lines.append(f"set to NULL: {_count(count, f'{table} row')} whose {column} matches no row"
+                             f" ({_first(values, examples)})")
+        if "audit.dq_quarantine" in tables:
+            rows = connection.execute(
+                "select table_name, count(*),"
+                " string_agg(coalesce(column_name, '') || ': ' || reason"
+                "   || coalesce(' (line ' || cast(source_line as varchar) || ')', ''), '; '"
+                "   order by source_line, row_key)"
+                " from audit.dq_quarantine group by all order by 2 desc, 1").fetchall()
+            for table, count, reasons in rows:
+                lines.append(f"quarantined: {_count(count, f'{table} row')} ({_first(reasons, examples, '; ')})")
+        if any(line.startswith(("quarantined", "set to NULL")) for line in lines):
+            lines.append("the rest: revops export -m dq_quarantine -m dq_nulled_references, or query the audit schema")
+    return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _first(joined: str, limit: int, separator: str = ", ") -> str:
+    items = joined.split(separator)
+    shown = separator.join(items[:limit])
+    return shown + (f"{separator}and {len(items) - limit} more" if len(items) > limit else "")
