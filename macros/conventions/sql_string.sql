@@ -14,3 +14,15 @@
     {%- endif -%}
     {{ return(code) }}
 {% endmacro %}
+
+
+{#- A quarantine share from var dq_max_quarantined_share(_by_table), checked: a number
+    from 0 to 1, so a variable can never become SQL. -#}
+{% macro quarantine_share_limit(value) %}
+    {%- set number = value | float(-1) -%}
+    {%- if (value | string | trim) == '' or number < 0 or number > 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "dq_max_quarantined_share(_by_table) must be a number from 0 to 1, got " ~ (value | string)) }}
+    {%- endif -%}
+    {{ return(number) }}
+{% endmacro %}

@@ -18,9 +18,13 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
+import logging
+
 from .dbt_invocation import DbtOutcome, ProgressCallback, invoke_dbt
 from .errors import BadInput, BuildFailed, WarehouseBusy
 from .project import Project
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def build_warehouse(
         if not outcome.success:
             raise BuildFailed(
                 "the build failed; the published warehouse was left unchanged",
-                details=_failure_lines(outcome) + quarantine_summary(staging),
+                details=_failure_lines(outcome, staging) + quarantine_summary(staging),
             )
         os.replace(staging, warehouse)
         shutil.rmtree(staging.parent, ignore_errors=True)
@@ -156,13 +160,34 @@ def _shorten(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 4].rsplit(",", 1)[0] + ", ..."
 
 
-def _failure_lines(outcome: DbtOutcome) -> list[str]:
+def _failure_lines(outcome: DbtOutcome, database: Path) -> list[str]:
+    """A model's error as dbt says it; a failed data test in the user's words (which
+    table, how many rows, the first of them, what to do), dbt's name only with --debug."""
+    import duckdb
+
+    from .test_failures import FailedTest, explain
+
     if outcome.error:
         return outcome.error.splitlines()
     lines = []
-    for failure in outcome.failures:
-        lines.append(f"{failure.status.upper()}: {failure.resource_type} {failure.name} ({failure.path})")
-        lines.extend(f"    {line}" for line in failure.message.splitlines())
+    try:
+        connection = duckdb.connect(str(database), read_only=True) if database.is_file() else None
+    except duckdb.Error:
+        connection = None
+    try:
+        for failure in outcome.failures:
+            if failure.resource_type != "test" or failure.status != "fail":
+                lines.append(f"{failure.status.upper()}: {failure.resource_type} {failure.name} ({failure.path})")
+                lines.extend(f"    {line}" for line in failure.message.splitlines())
+                continue
+            test = FailedTest(name=failure.name, path=failure.path, failing_rows=failure.failing_rows,
+                              test_name=failure.test_name, model=failure.model, column=failure.column,
+                              kwargs=failure.kwargs, compiled_sql=failure.compiled_sql)
+            lines.extend(explain(test, connection))
+            log.debug("failed test: %s (%s)", failure.name, failure.path)
+    finally:
+        if connection is not None:
+            connection.close()
     return lines
 
 

@@ -86,6 +86,13 @@ def main(debug: bool) -> None:
       revops export             # marts and KPIs -> exports/*.parquet, *.csv
       revops build --data DIR   # your own CSV/Parquet files instead of the demo
     """
+    if debug:  # the runner's own detail (dbt's test names, say) on stderr
+        import logging
+
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("debug: %(message)s"))
+        logging.getLogger("revops").addHandler(handler)
+        logging.getLogger("revops").setLevel(logging.DEBUG)
 
 
 def _parse_vars(pairs: tuple[str, ...]) -> dict:

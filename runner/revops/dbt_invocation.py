@@ -40,6 +40,13 @@ class NodeFailure:
     status: str
     message: str
     path: str
+    # data tests: what test_failures.explain needs to say it in the user's words
+    failing_rows: int = 0
+    test_name: str | None = None
+    model: str | None = None
+    column: str | None = None
+    kwargs: dict = field(default_factory=dict)
+    compiled_sql: str | None = None  # a singular test's query, to show its rows
 
 
 @dataclass
@@ -130,6 +137,9 @@ def _outcome(result) -> DbtOutcome:
         outcome.counts[status] = outcome.counts.get(status, 0) + 1
         if status in _FAILED_STATUSES:
             node = node_result.node
+            metadata = getattr(node, "test_metadata", None)
+            attached = getattr(node, "attached_node", None) or ""
+            refs = getattr(node, "refs", None) or []
             outcome.failures.append(
                 NodeFailure(
                     resource_type=str(node.resource_type),
@@ -137,6 +147,12 @@ def _outcome(result) -> DbtOutcome:
                     status=status,
                     message=_first_line_block(node_result.message or ""),
                     path=str(getattr(node, "original_file_path", "")),
+                    failing_rows=int(getattr(node_result, "failures", 0) or 0),
+                    test_name=metadata.name if metadata else None,
+                    model=attached.rsplit(".", 1)[-1] if attached else (refs[0].name if refs else None),
+                    column=getattr(node, "column_name", None),
+                    kwargs=dict(metadata.kwargs) if metadata else {},
+                    compiled_sql=getattr(node, "compiled_code", None),
                 )
             )
     if result.exception is not None:

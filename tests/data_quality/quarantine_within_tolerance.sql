@@ -15,7 +15,7 @@ with shares as (
             select count(*) from {{ ref('dq_quarantine') }}
             where table_name = '{{ table_name }}'
         ) as quarantined_rows,
-        {{ by_table.get(table_name, default_share) }} as max_quarantined_share
+        {{ quarantine_share_limit(by_table.get(table_name, default_share)) }} as max_quarantined_share
     {%- if not loop.last %}
     union all
     {%- endif %}
