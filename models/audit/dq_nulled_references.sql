@@ -7,6 +7,8 @@
 {%- set contract_tables = contract_tables() %}
 {%- for table_name in contract_tables %}
 -- depends_on: {{ ref('stg_contract__' ~ table_name) }}
+{#- the raw relations too: which tables have references is only known at run time #}
+{%- do contract_relation(table_name) %}
 {%- endfor %}
 
 -- depends_on: {{ ref('currencies') }}
