@@ -71,6 +71,7 @@ class BuildResult:
     warehouse: Path
     outcome: DbtOutcome
     seconds: float
+    file_warnings: list[str] = field(default_factory=list)  # files in --data that were not read
 
 
 def build_warehouse(
@@ -81,6 +82,11 @@ def build_warehouse(
         raise BadInput(f"--data {options.data_dir}: no such folder")
     if options.raw_database is not None and not options.raw_database.is_file():
         raise BadInput(f"--raw-database {options.raw_database}: no such file")
+    file_warnings = []
+    if options.data_dir is not None:  # the contract's file checks first: seconds, not minutes
+        from .landing import check_folder
+
+        file_warnings = [str(problem) for problem in check_folder(project.contract_sources, options.data_dir).warnings]
     warehouse = options.warehouse.resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -96,6 +102,9 @@ def build_warehouse(
             threads=options.threads,
             on_progress=on_progress,
         )
+        if not outcome.success and _failed_landing(outcome):
+            raise BadInput(f"cannot read the files in {options.data_dir}; the published warehouse was left unchanged",
+                           details=outcome.error.splitlines())
         if not outcome.success:
             raise BuildFailed(
                 "the build failed; the published warehouse was left unchanged",
@@ -103,7 +112,13 @@ def build_warehouse(
             )
         os.replace(staging, warehouse)
         shutil.rmtree(staging.parent, ignore_errors=True)
-    return BuildResult(warehouse=warehouse, outcome=outcome, seconds=time.monotonic() - started)
+    return BuildResult(warehouse=warehouse, outcome=outcome, seconds=time.monotonic() - started,
+                       file_warnings=file_warnings)
+
+
+def _failed_landing(outcome: DbtOutcome) -> bool:
+    """The run stopped in the hook landing the files: a file DuckDB could not read."""
+    return bool(outcome.error) and not outcome.failures and "land_contract_files" in outcome.error
 
 
 def _staging_path(warehouse: Path) -> Path:

@@ -391,3 +391,16 @@ def plan(data_dir: str, raw_schema: str, contract: dict[str, ContractTable]) -> 
         "warnings": [str(problem) for problem in scan.warnings],
         "statements": [] if scan.errors else landing_statements(scan, contract, raw_schema),
     }
+
+
+def check_folder(contract_sources: Path, folder: Path) -> FolderScan:
+    """Scan `folder` as the build will land it; a problem with a file (a missing
+    required column, a file that cannot be read...) is BadInput, before any model runs."""
+    from .contract import load_contract
+    from .errors import BadInput
+
+    scan = scan_folder(folder, load_contract(contract_sources))
+    if scan.errors:
+        raise BadInput(f"{len(scan.errors)} problem(s) with the files in {folder}; nothing was built",
+                       details=[str(problem) for problem in scan.problems])
+    return scan
