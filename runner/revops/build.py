@@ -154,15 +154,15 @@ def quarantine_summary(warehouse: Path, limit: int = 12) -> list[str]:
         with duckdb.connect(str(warehouse), read_only=True) as connection:
             rows = connection.execute(
                 "select table_name, column_name, reason, count(*),"
-                " string_agg(cast(source_line as varchar), ', ' order by source_line)"
-                " from audit.dq_quarantine group by all order by 4 desc, 1, 2 limit ?",
+                " string_agg(cast(source_line as varchar), ', ' order by source_line), min(source_file)"
+                " from audit.dq_quarantine group by table_name, column_name, reason order by 4 desc, 1, 2 limit ?",
                 [limit],
             ).fetchall()
     except duckdb.Error:  # the build stopped before the audit model existed
         return []
     lines = []
-    for table, column, reason, count, source_lines in rows:
-        where = f" (lines {_shorten(source_lines)})" if source_lines else ""
+    for table, column, reason, count, source_lines, source_file in rows:
+        where = f" (lines {_shorten(source_lines)}{f' of {source_file}' if source_file else ''})" if source_lines else ""
         lines.append(f"quarantined: {count} {table} row(s), {column}: {reason}{where}")
     return lines
 

@@ -357,7 +357,7 @@ def _csv_statements(source: SourceFile) -> list[str]:
         " ),"
         " rejected as ("
         "   select line as record_line,"
-        "   arg_max(lower(replace(error_type, '_', ' ')) || ': ' || error_message, column_idx) as reason,"
+        "   arg_min(lower(replace(error_type, '_', ' ')) || ': ' || error_message, column_idx) as reason,"
         "   any_value(csv_line) as raw_text"
         "   from reject_errors group by line"
         " )"

@@ -133,7 +133,7 @@ def test_too_much_bad_input_fails_the_build_and_publishes_nothing(project, tiny_
     warehouse = tmp_path / "revops.duckdb"
     with pytest.raises(BuildFailed) as failure:
         build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
-    assert "quarantined: 1 opportunities row(s), amount: not a valid money (lines 3)" in failure.value.details
+    assert "quarantined: 1 opportunities row(s), amount: not a valid money (lines 3 of opportunities.csv)" in failure.value.details
     assert not warehouse.exists()
 
 
