@@ -2,7 +2,7 @@
     `dq_column` and `dq_reason` are NULL for a good row. Staging keeps the good rows;
     audit.dq_quarantine keeps the others, so every raw row ends up in exactly one of
     them. The row checks, in order (contract_row_checks):
-      a required key column empty; a required value empty (or empty where another
+      a line the file reader could not parse; a required key column empty; a required value empty (or empty where another
       column makes it required); a value that does not parse as its contract type, or a
       date outside 1900-2100; a value outside its enumeration or range; an unknown ISO
       4217 currency; a negative amount where none is allowed; a flag true where another
@@ -83,6 +83,9 @@
 
         select
             decided._source_line,
+            decided._source_file,
+            decided._source_error,
+            decided._source_text,
             {%- for column in columns %}
             {%- set reference = optional_references | selectattr('column', 'equalto', column.name) | first %}
             {%- if reference %}
@@ -141,6 +144,9 @@
     expression, where the reason names the row's own values), in order. -#}
 {% macro contract_row_checks(table_name, columns, key) %}
     {%- set checks = [] -%}
+    {#- a line the file reader could not parse (landing.py): its reason is the reader's -#}
+    {%- do checks.append({'column': '_source_text', 'condition': 'source._source_error is not null',
+                          'reason_sql': 'source._source_error'}) -%}
     {%- for column in columns if column.name in key and column.required -%}
         {%- do checks.append({'column': column.name, 'condition': clean_text('source.' ~ column.name) ~ ' is null',
                               'reason': 'empty key'}) -%}

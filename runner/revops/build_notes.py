@@ -9,8 +9,9 @@ from pathlib import Path
 from .warehouse import read_only_connection
 
 
-def build_notes(warehouse: Path, examples: int = 3) -> list[str]:
-    """Plain lines for the end of `revops build`; empty when the input needed none."""
+def build_notes(warehouse: Path, examples: int = 3, *, quarantine: bool = True) -> list[str]:
+    """Plain lines for the end of `revops build` (and `revops validate`, which lists the
+    quarantined rows itself: quarantine=False); empty when the input needed none."""
     with read_only_connection(warehouse) as connection:
         tables = {row[0] for row in connection.execute(
             "select table_schema || '.' || table_name from information_schema.tables").fetchall()}
@@ -27,7 +28,7 @@ def build_notes(warehouse: Path, examples: int = 3) -> list[str]:
             for table, column, count, values in rows:
                 lines.append(f"set to NULL: {_count(count, f'{table} row')} whose {column} matches no row"
                              f" ({_first(values, examples)})")
-        if "audit.dq_quarantine" in tables:
+        if quarantine and "audit.dq_quarantine" in tables:
             rows = connection.execute(
                 "select table_name, count(*),"
                 " string_agg(coalesce(column_name, '') || ': ' || reason"

@@ -82,9 +82,18 @@ EXPECTED_NULLED = [
 
 @pytest.fixture(scope="module")
 def faulty_warehouse(project, tmp_path_factory) -> Path:
+    folder = write_faulty_folder(tmp_path_factory.mktemp("faulty"))
+    warehouse = folder.parent / "revops.duckdb"
+    # every table here is mostly bad: allow it, to see each row's reason
+    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=folder, max_quarantined_share=1.0))
+    return warehouse
+
+
+def write_faulty_folder(parent: Path) -> Path:
+    """The tiny company with one row per kind of bad input (EXPECTED_QUARANTINE)."""
     from conftest import tiny_company_files
 
-    folder = tiny_company_files(tmp_path_factory.mktemp("faulty"))
+    folder = tiny_company_files(parent)
     # the tiny company's accounts, with a parent column: A2's parent is A4, quarantined below
     write_csv(folder, "accounts", [
         {"account_id": "A1", "account_name": "Acme", "created_at": "2024-01-05T10:00:00Z", "segment": "smb",
@@ -153,10 +162,7 @@ def faulty_warehouse(project, tmp_path_factory) -> Path:
         {"rate_date": "2024-01-01", "currency": "CHF", "rate_to_reporting": "0"},
         {"rate_date": "2024-01-01", "currency": "SEK", "rate_to_reporting": "NaN"},
     ])
-    warehouse = folder.parent / "revops.duckdb"
-    # every table here is mostly bad: allow it, to see each row's reason
-    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=folder, max_quarantined_share=1.0))
-    return warehouse
+    return folder
 
 
 def test_each_kind_of_bad_input_is_quarantined_with_its_reason(faulty_warehouse):
@@ -217,7 +223,7 @@ def test_too_much_bad_input_fails_the_build_and_publishes_nothing(project, tiny_
     warehouse = tmp_path / "revops.duckdb"
     with pytest.raises(BuildFailed) as failure:
         build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
-    assert "quarantined: 1 opportunities row(s), amount: not a valid money (lines 3)" in failure.value.details
+    assert "quarantined: 1 opportunities row(s), amount: not a valid money (lines 3 of opportunities.csv)" in failure.value.details
     # said in the user's words, not as dbt's test name
     assert "too many rows broke the input contract" in failure.value.details
     assert "    table_name=opportunities, raw_rows=2, quarantined_rows=1, max_quarantined_share=0.01" in (
