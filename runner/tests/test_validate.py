@@ -18,7 +18,7 @@ from test_build_and_export import query
 
 # file-level faults added to the faulty folder: (table, file, line, value, reason)
 MALFORMED_LINES = [
-    ("accounts", "accounts.csv", 8, "A9,Smith, John,2024-01-01T00:00:00Z,smb,EMEA,",
+    ("accounts", "accounts.csv", 8, "A9,Smith, John,2024-01-01T00:00:00Z,smb,EMEA,A1",
      "malformed line: too many columns: Expected Number of Columns: 6 Found: 7"),
     ("invoices", "invoices.csv", 6, "   ", "malformed line: missing columns: Expected Number of Columns: 8 Found: 1"),
 ]
