@@ -333,11 +333,11 @@ def hubspot_stripe(project, tmp_path_factory) -> Built:
 
 
 def test_hubspot_history_mode_and_deleted_companies(hubspot_stripe):
-    # 1001 has an old version (Acme Old Name): not live. Globex is deleted but a live
-    # deal is associated with it: kept, flagged. Initech is deleted, nothing names it.
+    # 1001 has an old version (Acme Old Name): not live. Globex and Initech are deleted:
+    # HubSpot drops a deleted company's associations, so Globex's deal has no company.
     assert hubspot_stripe.query("""
         select account_id, account_name, is_deleted from staging.hubspot__contract_accounts
-        order by account_id""") == [("1001", "Acme Corp", "false"), ("1002", "Globex", "true")]
+        order by account_id""") == [("1001", "Acme Corp", "false")]
     # Bob is deleted but owns the live Globex deal: kept, inactive; Cy owns nothing
     assert hubspot_stripe.query("""
         select user_id, user_name, is_active from staging.hubspot__contract_users order by user_id""") == [
@@ -346,7 +346,8 @@ def test_hubspot_history_mode_and_deleted_companies(hubspot_stripe):
 
 def test_hubspot_deals_the_vendor_counts_are_all_handed_to_the_contract(hubspot_stripe):
     # 5002's live version is closed won at 6,000 (its old one was open at 5,000); 5004
-    # has no company and 5005 no amount: passed through empty. 5005's second company,
+    # has no company, 5003's only one is deleted, and 5005 has no amount: passed through
+    # empty. 5005's second company,
     # 9999, is not landed: its primary one (1001) is the account.
     got = hubspot_stripe.query("""
         select opportunity_id, account_id, stage_name, is_won, cast(amount as decimal(18, 2)), owner_user_id
@@ -354,7 +355,7 @@ def test_hubspot_deals_the_vendor_counts_are_all_handed_to_the_contract(hubspot_
     assert got == [
         ("5001", "1001", "Closed Won", "true", Decimal("12000.00"), "101"),
         ("5002", "1001", "Closed Won", "true", Decimal("6000.00"), "101"),
-        ("5003", "1002", "Closed Lost", "false", Decimal("4000.00"), "102"),
+        ("5003", None, "Closed Lost", "false", Decimal("4000.00"), "102"),
         ("5004", None, "Closed Won", "true", Decimal("3000.00"), "101"),
         ("5005", "1001", "Appointment Scheduled", "false", None, "101"),
     ]
@@ -391,13 +392,13 @@ def test_hubspot_stripe_builds_and_keeps_every_deal(hubspot_stripe):
         select opportunity_id, account_id, amount from core.fct_opportunities order by opportunity_id""") == [
         ("5001", "1001", Decimal("12000")),
         ("5002", "1001", Decimal("6000")),
-        ("5003", "1002", Decimal("4000")),
+        ("5003", None, Decimal("4000")),
         ("5004", None, Decimal("3000")),
         ("5005", "1001", None),
     ]
     assert hubspot_stripe.query("""
         select account_id, is_deleted from core.dim_accounts order by account_id""") == [
-        ("1001", False), ("1002", True), ("cus_z", True)]
+        ("1001", False), ("cus_z", True)]
     # closes after the last creation (5004, 2024-03-15): 5002 closed 2024-06-20
     assert hubspot_stripe.query("select as_of_date from core.dim_reporting_context") == [(date(2024, 6, 20),)]
 
