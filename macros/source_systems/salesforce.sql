@@ -6,18 +6,6 @@
 {%- endmacro %}
 
 
-{#- The ids of an object's deleted rows, as a subquery with one column `id`: rows that
-    hang off them (a deal of a deleted account) are left out or unlinked. -#}
-{% macro salesforce_deleted_ids(object_name) -%}
-    (
-        select {{ clean_text('id') }} as id
-        from {{ system_source('salesforce', object_name, ['id'] + salesforce_deleted_flags()) }} as records
-        where not {{ is_live(salesforce_deleted_flags()) }}
-            and {{ clean_text('id') }} is not null
-    )
-{%- endmacro %}
-
-
 {#- A boolean expression as contract text ('true'/'false', NULL stays NULL). -#}
 {% macro boolean_text(expression) -%}
     case when {{ expression }} then 'true' when not ({{ expression }}) then 'false' end

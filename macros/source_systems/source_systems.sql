@@ -54,20 +54,26 @@
     a column the table lacks is NULL (connectors land only the fields a company uses,
     and custom fields differ), and an absent table gives no rows. Reading text keeps
     one parsing path: typed columns (as Fivetran lands them) and text columns (as a CSV
-    or a JSON loader lands them) come out the same. -#}
-{% macro system_source(source_name, table_name, column_names) %}
+    or a JSON loader lands them) come out the same.
+
+    History mode: a table with Fivetran's `_fivetran_active` keeps every version of a
+    row, the old ones with `_fivetran_active` false. With versions='current' (the
+    default) only live versions are read, and if a key (system_table_key()) still has
+    several, the latest `_fivetran_start` (then `_fivetran_synced`, then the values
+    themselves) wins, so the choice never depends on the engine's row order. A table
+    that is history by nature (HubSpot's deal_stage, Salesforce's history schema)
+    passes versions='all' and gets every row. -#}
+{% macro system_source(source_name, table_name, column_names, versions='current') %}
     {%- set relation = source(source_name, table_name) -%}
     {%- set present = existing_columns_of(relation) -%}
     {%- set table_exists = present is not none -%}
-    {%- set present = present or [] %}
+    {%- set present = present or [] -%}
+    {%- set history_mode = versions == 'current' and '_fivetran_active' in present -%}
+    {%- if not history_mode %}
     (
         select
         {%- for name in column_names %}
-            {% if name in present -%}
-                cast({{ adapter.quote(name) }} as {{ dbt.type_string() }})
-            {%- else -%}
-                cast(null as {{ dbt.type_string() }})
-            {%- endif %} as {{ adapter.quote(name) }}{{ "," if not loop.last }}
+            {{ system_column_as_text(name, present) }} as {{ adapter.quote(name) }}{{ "," if not loop.last }}
         {%- endfor %}
         {%- if table_exists %}
         from {{ relation }}
@@ -75,7 +81,76 @@
         where 1 = 0
         {%- endif %}
     )
+    {%- else %}
+    {%- set key = system_table_key(source_name, table_name) -%}
+    {%- set version_order = [] -%}
+    {%- for name in ['_fivetran_start', '_fivetran_synced'] if name in present -%}
+        {%- do version_order.append(name) -%}
+    {%- endfor -%}
+    {%- set read_names = (column_names + key + version_order + ['_fivetran_active']) | unique | list %}
+    (
+        select
+        {%- for name in column_names %}
+            {{ adapter.quote(name) }}{{ "," if not loop.last }}
+        {%- endfor %}
+        from (
+            select
+                landed.*,
+                {%- if key %}
+                row_number() over (
+                    partition by {% for name in key %}landed.{{ adapter.quote(name) }}{{ ", " if not loop.last }}{% endfor %}
+                    order by
+                        {%- for name in version_order + column_names %}
+                        case when landed.{{ adapter.quote(name) }} is null then 1 else 0 end,
+                        landed.{{ adapter.quote(name) }} desc{{ "," if not loop.last }}
+                        {%- endfor %}
+                ) as _version_rank
+                {%- else %}
+                1 as _version_rank
+                {%- endif %}
+            from (
+                select
+                {%- for name in read_names %}
+                    {{ system_column_as_text(name, present) }} as {{ adapter.quote(name) }}{{ "," if not loop.last }}
+                {%- endfor %}
+                from {{ relation }}
+            ) as landed
+            -- an old version is not the row as it is now
+            where coalesce({{ parse_boolean('landed._fivetran_active') }}, true)
+        ) as live_versions
+        where _version_rank = 1
+    )
+    {%- endif %}
 {%- endmacro %}
+
+{% macro system_column_as_text(name, present) -%}
+    {%- if name in present -%}
+        cast({{ adapter.quote(name) }} as {{ dbt.type_string() }})
+    {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The key of a source system's table: the columns that identify one row (one
+    version of it under history mode). -#}
+{% macro system_table_key(source_name, table_name) %}
+    {%- set keys = {
+        'hubspot': {
+            'company': ['id'], 'deal': ['deal_id'], 'deal_pipeline': ['pipeline_id'],
+            'deal_pipeline_stage': ['stage_id'], 'owner': ['owner_id'], 'engagement': ['id'],
+            'deal_company': ['deal_id', 'company_id', 'type_id'],
+            'engagement_company': ['engagement_id', 'company_id'],
+            'merged_deal': ['deal_id', 'merged_deal_id'],
+            'deal_property_history': ['deal_id', 'name', 'timestamp'],
+        },
+    } -%}
+    {#- Salesforce and Stripe objects all have an `id` -#}
+    {%- if source_name in ('salesforce', 'salesforce_history', 'stripe') -%}
+        {{ return(['id']) }}
+    {%- endif -%}
+    {{ return(keys.get(source_name, {}).get(table_name, [])) }}
+{% endmacro %}
 
 
 {#- Whether a source system's table exists (some are optional). -#}

@@ -9,6 +9,7 @@ select
     email,
     email_domain,
     metadata_account_id,
+    is_deleted,
     account_id,
     matched_by,
     matched_by is not null as is_matched,

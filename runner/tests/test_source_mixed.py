@@ -60,6 +60,8 @@ def test_stripe_customers_are_matched_to_salesforce_accounts(warehouse):
         # its metadata has only crm_account_id, not the key this build reads
         ("cus_C", "cus_C", None, "no id in metadata; no CRM account has the email domain"),
         ("cus_D", "cus_D", None, "no id in metadata; no CRM account has the email domain"),
+        # deleted in Stripe, kept as a customer: billed as Acme Corp by its domain acme.com
+        ("cus_E", ACME_CORP, "email_domain", None),
     ]
     # the unmatched customers are accounts beside Salesforce's
     accounts = dict(rows(warehouse, "select account_id, account_name from core.dim_accounts"))

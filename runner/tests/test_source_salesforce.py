@@ -5,13 +5,15 @@ currency_iso_code column (field history tracking only, single currency).
 
 The org, as of 2024-06-30 (USD reporting, EUR at 1.10 from 2023-01-01):
   accounts  Acme Corp (A1), Beta GmbH (A2, parent = the deleted A4), Acme Europe (A3,
-            parent A1); Old Duplicate Co (A4) is_deleted; Gone Ltd (A5) _fivetran_deleted
+            parent A1); Old Duplicate Co (A4) is_deleted, kept (flagged) because Beta
+            and the live lead Ld4 name it; Gone Ltd (A5) _fivetran_deleted, named by none
   deals     O1 A1 New Business, won 2024-03-15, 12,000 USD, created 2024-01-10
             O2 A2 Existing Customer - Upgrade, won 2024-05-20, 10,000 EUR, created 2024-02-01
             O3 A3 New Customer, lost 2024-04-30, 8,000 USD, own closed/won flags empty
             O4 A1 Renewal, Negotiation/Review (default 90%), no probability, 20,000 USD
             O5 A2 Existing Customer - Downgrade, Prospecting, 5,000 EUR, close 2024-06-15
-            O6 is_deleted, O7 _fivetran_deleted, O8 live but on the deleted account A4
+            O6 is_deleted, O7 _fivetran_deleted, O8 is_deleted with its account A4
+            (Salesforce puts an account's deals in the recycle bin with it)
 """
 
 from __future__ import annotations
@@ -95,14 +97,16 @@ def test_accounts(warehouse):
         # segment__c 'Enterprise' -> enterprise; region is never guessed from billing_state
         (A1, "Acme Corp", None, "enterprise", "unknown", "United States", RITA, "Technology", date(2023, 1, 5)),
         (A3, "Acme Europe", A1, "unknown", "unknown", "France", RITA, "Technology", date(2023, 4, 1)),
-        # the parent A4 is deleted: no parent
-        (A2, "Beta GmbH", None, "mid-market", "unknown", "Germany", SAM, "Manufacturing", date(2023, 2, 1)),
+        # the parent A4 is deleted, and kept because Beta and Ld4 name it
+        (A2, "Beta GmbH", A4, "mid-market", "unknown", "Germany", SAM, "Manufacturing", date(2023, 2, 1)),
+        (A4, "Old Duplicate Co", None, "unknown", "unknown", "United States", RITA, "Retail", date(2023, 1, 15)),
     ]
     # the website as the account's domain: 'https://www.acme.com/' -> acme.com
     assert query_staging(warehouse, "select account_id, domain from staging.stg_contract__accounts order by 1") == [
-        (A1, "acme.com"), (A3, "acme.eu"), (A2, "beta.de")]
-    # the deleted (is_deleted) and hard-deleted (_fivetran_deleted) accounts are gone
-    assert query(warehouse, f"select count(*) from core.dim_accounts where account_id in ('{A4}', '{A5}')") == [(0,)]
+        (A1, "acme.com"), (A3, "acme.eu"), (A2, "beta.de"), (A4, "olddup.com")]
+    # the deleted A4 is flagged; the hard-deleted A5, which no live row names, is gone
+    assert query(warehouse, "select account_id from core.dim_accounts where is_deleted") == [(A4,)]
+    assert query(warehouse, f"select count(*) from core.dim_accounts where account_id = '{A5}'") == [(0,)]
 
 
 def test_users(warehouse):
@@ -139,7 +143,7 @@ def test_opportunities(warehouse):
         # probability 10 (0-100) -> 0.1; 'Downgrade' is none of the three types
         (O5, A2, "Prospecting", 1, False, False, 0.1, Decimal("5000"), "EUR", Decimal("5500"),
          "unknown", "partner referral", "pipeline", None, date(2024, 6, 15), None, True),
-        # O6 (is_deleted), O7 (_fivetran_deleted) and O8 (on the deleted account) are absent
+        # O6 and O8 (is_deleted) and O7 (_fivetran_deleted) are absent
     ]
 
 
@@ -199,8 +203,8 @@ def test_activities(warehouse):
         ("00U8d000009Ev1AAC", A2, SAM, "meeting", datetime(2024, 4, 10, 15)),
         # all-day event without a type: meeting, on its date
         ("00U8d000009Ev2AAC", A3, RITA, "meeting", datetime(2024, 6, 25)),
-        # left out: Tk4 (no account), Tk5 (is_deleted), Tk6 (open to-do), Tk7 (deleted
-        # account), Ev3 (_fivetran_deleted)
+        # left out: Tk4 (no account), Tk5 and Tk7 (is_deleted), Tk6 (open to-do), Ev3
+        # (_fivetran_deleted)
     ]
 
 
@@ -211,8 +215,8 @@ def test_leads(warehouse):
         ("00Q8d000006Ld1AAC", "web", "closed - converted", date(2024, 1, 10), A1, O1, True),
         ("00Q8d000006Ld2AAC", "partner referral", "closed - converted", date(2024, 2, 1), A2, O2, True),
         ("00Q8d000006Ld3AAC", "trade show", "working - contacted", None, None, None, False),
-        # converted into the deleted account and deal: converted, pointing nowhere
-        ("00Q8d000006Ld4AAC", "web", "closed - converted", date(2024, 3, 10), None, None, True),
+        # converted into the deleted account A4, which is kept for it
+        ("00Q8d000006Ld4AAC", "web", "closed - converted", date(2024, 3, 10), A4, None, True),
         # Ld5 is_deleted: absent
     ]
 

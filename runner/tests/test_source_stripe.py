@@ -74,14 +74,17 @@ def rows(warehouse: Path, sql: str) -> list[tuple]:
 
 
 def test_customers_are_matched_by_metadata_then_email_domain_and_the_rest_kept(warehouse):
-    assert rows(warehouse, "select customer_id, account_id, matched_by, unmatched_reason "
+    assert rows(warehouse, "select customer_id, account_id, matched_by, unmatched_reason, is_deleted "
                            "from audit.billing_customer_matches order by customer_id") == [
-        ("cus_A", "A1", "metadata", None),
-        ("cus_B", "A2", "email_domain", None),
+        ("cus_A", "A1", "metadata", None, False),
+        ("cus_B", "A2", "email_domain", None, False),
         # A404 is no CRM account, and no account has gamma.dev
-        ("cus_C", "cus_C", None, "no CRM account with the id in metadata or the email domain"),
-        ("cus_D", "cus_D", None, "no id in metadata; several CRM accounts share the email domain"),
-        # cus_E is deleted and cus_T is test mode: neither is a customer
+        ("cus_C", "cus_C", None, "no CRM account with the id in metadata or the email domain", False),
+        ("cus_D", "cus_D", None, "no id in metadata; several CRM accounts share the email domain", False),
+        # deleted in Stripe, still a customer (any billing history of it counts), billed
+        # as Acme by its email domain acme.com
+        ("cus_E", "A1", "email_domain", None, True),
+        # cus_T is test mode: not a customer
     ]
     # the unmatched customers are accounts of their own, beside the CRM's
     assert rows(warehouse, "select account_id, account_name from core.dim_accounts order by account_id") == [

@@ -43,6 +43,7 @@ final as (
         coalesce(accounts.region, 'unknown') as region,
         accounts.country,
         coalesce(accounts.is_target_account, false) as is_target_account,
+        accounts.is_deleted,
         -- lifecycle
         accounts.created_at,
         won_deals.first_won_date,

@@ -18,6 +18,8 @@ parsed as (
         {{ clean_text('region') }} as region,
         {{ clean_text('country') }} as country,
         {{ parse_boolean('is_target_account') }} as is_target_account,
+        -- deleted at the source, kept because rows that count (billing, deals) hang off it
+        coalesce({{ parse_boolean('is_deleted') }}, false) as is_deleted,
         -- 'https://www.acme.com/' and 'acme.com' are both acme.com
         {{ web_domain('domain') }} as domain,
         -- timestamps

@@ -1,6 +1,9 @@
 -- The contract's accounts from HubSpot companies: one row per live company (neither
 -- is_deleted nor _fivetran_deleted). A company without a name is named after its
 -- domain. Segment and region have no standard HubSpot property and stay empty.
+-- Unlike Salesforce, a deleted company is not kept for its deals: HubSpot removes a
+-- deleted company's associations, so its deals are on their other companies, or on
+-- none (the contract keeps a deal without a company).
 with companies as (
     select *
     from {{ system_source('hubspot', 'company', [
@@ -22,7 +25,8 @@ final as (
         {{ clean_text('property_country') }} as country,
         {{ clean_text('property_hubspot_owner_id') }} as owner_user_id,
         {{ clean_text('property_hs_is_target_account') }} as is_target_account,
-        {{ clean_text('property_domain') }} as domain
+        {{ clean_text('property_domain') }} as domain,
+        'false' as is_deleted
     from companies
 )
 

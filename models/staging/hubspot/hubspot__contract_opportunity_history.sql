@@ -36,7 +36,9 @@ stage_table_history as (
         'dealstage' as property_name,
         {{ hubspot_timestamp('date_entered') }} as changed_at,
         {{ clean_text('value') }} as property_value
-    from {{ system_source('hubspot', 'deal_stage', ['deal_id', 'date_entered', 'value']) }} as deal_stage
+    -- every version: deal_stage is a history table, its inactive rows are the stages
+    -- a deal left (its active row is the stage it is in)
+    from {{ system_source('hubspot', 'deal_stage', ['deal_id', 'date_entered', 'value'], versions='all') }} as deal_stage
 ),
 
 changes as (

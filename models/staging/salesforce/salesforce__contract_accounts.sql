@@ -1,39 +1,62 @@
 -- Contract `accounts` from Salesforce's Account object: one row per live account, as
--- text. Deleted accounts (is_deleted, _fivetran_deleted) are left out, and a parent
--- that is deleted becomes NULL. Region stays NULL: Salesforce has no region field
--- (billing_state is not a region).
+-- text, plus each deleted account (is_deleted, _fivetran_deleted) that live rows still
+-- refer to, flagged is_deleted. A live deal, touch or lead of a deleted account is a
+-- row Salesforce counts, so it is kept (as Fivetran's packages keep it) and keeps its
+-- account's name, segment and owner. References are passed through as Salesforce holds
+-- them: one to an account that is not landed at all is the contract's to null and
+-- report. Region stays NULL: Salesforce has no region field (billing_state is not a
+-- region).
 with all_accounts as (
-    select * from {{ system_source('salesforce', 'account', [
+    select
+        *,
+        not {{ is_live(salesforce_deleted_flags()) }} as account_is_deleted
+    from {{ system_source('salesforce', 'account', [
         'id', 'name', 'created_date', 'parent_id', 'industry', 'billing_country', 'website',
         'owner_id', 'segment__c', 'is_deleted', '_fivetran_deleted']) }} as accounts
 ),
 
-accounts as (
-    select * from all_accounts
+-- the accounts live rows name: deals, tasks, events, converted leads, child accounts
+referenced_accounts as (
+    select {{ clean_text('account_id') }} as account_id
+    from {{ system_source('salesforce', 'opportunity', ['account_id', 'is_deleted', '_fivetran_deleted']) }} as deals
     where {{ is_live(salesforce_deleted_flags()) }}
+    union
+    select {{ clean_text('account_id') }}
+    from {{ system_source('salesforce', 'task', ['account_id', 'is_deleted', '_fivetran_deleted']) }} as tasks
+    where {{ is_live(salesforce_deleted_flags()) }}
+    union
+    select {{ clean_text('account_id') }}
+    from {{ system_source('salesforce', 'event', ['account_id', 'is_deleted', '_fivetran_deleted']) }} as events
+    where {{ is_live(salesforce_deleted_flags()) }}
+    union
+    select {{ clean_text('converted_account_id') }}
+    from {{ system_source('salesforce', 'lead', ['converted_account_id', 'is_deleted', '_fivetran_deleted']) }} as leads
+    where {{ is_live(salesforce_deleted_flags()) }}
+    union
+    select {{ clean_text('parent_id') }}
+    from all_accounts
+    where not account_is_deleted
 ),
 
-deleted_accounts as (
-    select {{ clean_text('id') }} as account_id
-    from all_accounts
-    where not {{ is_live(salesforce_deleted_flags()) }}
-        and {{ clean_text('id') }} is not null
+accounts as (
+    select * from all_accounts
+    where not account_is_deleted
+        or {{ clean_text('id') }} in (
+            select account_id from referenced_accounts where account_id is not null)
 ),
 
 final as (
     select
-        {{ clean_text('accounts.id') }} as account_id,
-        {{ clean_text('accounts.name') }} as account_name,
-        {{ system_timestamp('accounts.created_date') }} as created_at,
-        case
-            when {{ clean_text('accounts.parent_id') }} in (select account_id from deleted_accounts) then null
-            else {{ clean_text('accounts.parent_id') }}
-        end as parent_account_id,
-        {{ clean_text('accounts.industry') }} as industry,
-        {{ parse_enum('accounts.segment__c') }} as segment,
-        {{ clean_text('accounts.billing_country') }} as country,
-        {{ clean_text('accounts.owner_id') }} as owner_user_id,
-        {{ clean_text('accounts.website') }} as domain
+        {{ clean_text('id') }} as account_id,
+        {{ clean_text('name') }} as account_name,
+        {{ system_timestamp('created_date') }} as created_at,
+        {{ clean_text('parent_id') }} as parent_account_id,
+        {{ clean_text('industry') }} as industry,
+        {{ parse_enum('segment__c') }} as segment,
+        {{ clean_text('billing_country') }} as country,
+        {{ clean_text('owner_id') }} as owner_user_id,
+        {{ clean_text('website') }} as domain,
+        {{ boolean_text('account_is_deleted') }} as is_deleted
     from accounts
 )
 

@@ -1,7 +1,8 @@
 -- Contract `activities` from Salesforce's Task and Event objects: one row per live
 -- touch on an account, as text. Left out: deleted rows; tasks and events without an
--- account (a touch of nobody's account counts for no account KPI) or on a deleted
--- account; open tasks (is_closed false: to-dos, not touches yet).
+-- account (a touch of nobody's account counts for no account KPI); open tasks
+-- (is_closed false: to-dos, not touches yet). A live touch on a deleted account is kept
+-- (its account is kept, flagged deleted: see salesforce__contract_accounts).
 --   tasks:  occurred_at = completed_date_time, else activity_date, else created_date;
 --           activity_type = task_subtype (Email, Call, LinkedIn...; ListEmail is email)
 --           unless it is Task or empty, then type (Call, Email, Meeting...), else task.
@@ -20,10 +21,6 @@ events as (
         'id', 'account_id', 'owner_id', 'activity_date_time', 'activity_date', 'created_date',
         'type', 'is_deleted', '_fivetran_deleted']) }} as events
     where {{ is_live(salesforce_deleted_flags()) }}
-),
-
-deleted_accounts as (
-    select id as account_id from {{ salesforce_deleted_ids('account') }} as deleted
 ),
 
 touches as (
@@ -60,10 +57,6 @@ final as (
     select *
     from touches
     where account_id is not null
-        and not exists (
-            select 1 from deleted_accounts
-            where deleted_accounts.account_id = touches.account_id
-        )
 )
 
 select * from final

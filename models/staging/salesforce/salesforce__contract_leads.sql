@@ -1,19 +1,13 @@
 -- Contract `leads` from Salesforce's Lead object: one row per live lead, as text. A
 -- lead is converted when is_converted (or, without that column, a converted_date) says
--- so; converted ids pointing at a deleted account or deal become NULL.
+-- so. The converted ids are passed through as Salesforce holds them: a deleted account
+-- they name is kept (see salesforce__contract_accounts), and an id of a row not landed
+-- is the contract's to null and report.
 with leads as (
     select * from {{ system_source('salesforce', 'lead', [
         'id', 'created_date', 'lead_source', 'status', 'is_converted', 'converted_date',
         'converted_account_id', 'converted_opportunity_id', 'is_deleted', '_fivetran_deleted']) }} as leads
     where {{ is_live(salesforce_deleted_flags()) }}
-),
-
-deleted_accounts as (
-    select id as record_id from {{ salesforce_deleted_ids('account') }} as deleted
-),
-
-deleted_opportunities as (
-    select id as record_id from {{ salesforce_deleted_ids('opportunity') }} as deleted
 ),
 
 converted as (
@@ -31,16 +25,8 @@ final as (
         {{ clean_text('lead_source') }} as source,
         {{ clean_text('status') }} as status,
         case when lead_is_converted then {{ system_timestamp('converted_date') }} end as converted_at,
-        case
-            when lead_is_converted
-                and {{ clean_text('converted_account_id') }} not in (select record_id from deleted_accounts)
-                then {{ clean_text('converted_account_id') }}
-        end as converted_account_id,
-        case
-            when lead_is_converted
-                and {{ clean_text('converted_opportunity_id') }} not in (select record_id from deleted_opportunities)
-                then {{ clean_text('converted_opportunity_id') }}
-        end as converted_opportunity_id
+        case when lead_is_converted then {{ clean_text('converted_account_id') }} end as converted_account_id,
+        case when lead_is_converted then {{ clean_text('converted_opportunity_id') }} end as converted_opportunity_id
     from converted
 )
 

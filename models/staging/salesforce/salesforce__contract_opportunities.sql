@@ -1,10 +1,13 @@
 -- Contract `opportunities` from Salesforce's Opportunity object: one row per live deal,
--- as text. Deleted deals (is_deleted, _fivetran_deleted) are left out, and so are deals
--- of a deleted account (Salesforce deletes them with it). Closed/won come from the
--- deal's stage in OpportunityStage when the stage is known, else from the deal's own
--- flags; an empty probability takes the stage's default. Single-currency orgs have no
--- currency_iso_code: their deals are in var('reporting_currency'). The amount is taken
--- as ARR, as Salesforce holds it.
+-- as text. Deleted deals (is_deleted, _fivetran_deleted) are left out; a live deal of a
+-- deleted account is kept, as Salesforce counts it (its account is kept too, flagged
+-- deleted: see salesforce__contract_accounts). Closed/won come from the deal's stage in
+-- OpportunityStage when the stage is known, else from the deal's own flags (so an org
+-- whose opportunity_stage is not landed still has closed and won deals); an empty
+-- probability takes the stage's default. Single-currency orgs have no currency_iso_code:
+-- their deals are in var('reporting_currency'). The amount is taken as ARR, as
+-- Salesforce holds it; an empty amount (optional in Salesforce) stays empty, and so
+-- does an empty account: the contract keeps such deals.
 {%- do require_system_table('salesforce', 'opportunity') %}
 with opportunities as (
     select * from {{ system_source('salesforce', 'opportunity', [
@@ -13,10 +16,6 @@ with opportunities as (
         'forecast_category_name', 'forecast_category', 'probability', 'loss_reason__c',
         'is_deleted', '_fivetran_deleted']) }} as opportunities
     where {{ is_live(salesforce_deleted_flags()) }}
-),
-
-deleted_accounts as (
-    select id as account_id from {{ salesforce_deleted_ids('account') }} as deleted
 ),
 
 stages as (
@@ -58,10 +57,6 @@ final as (
     from opportunities
     left join stages
         on {{ clean_text('opportunities.stage_name') }} = stages.stage_name
-    where not exists (
-        select 1 from deleted_accounts
-        where deleted_accounts.account_id = {{ clean_text('opportunities.account_id') }}
-    )
 )
 
 select * from final

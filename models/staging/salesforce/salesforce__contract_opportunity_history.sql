@@ -12,7 +12,15 @@
 -- creation, holds each field's value before its first change (its old_value), so the
 -- deal's early states are known.
 --
--- Rows of deleted deals, or of deals not in contract opportunities, are left out.
+-- Otherwise, when the org lands Opportunity in Fivetran's history mode (schema var
+-- salesforce_history_schema), from its versions: each version is a snapshot of the
+-- four values from its _fivetran_start on; a version that changes none of them is
+-- skipped, and of versions starting at one instant the latest-ending wins.
+--
+-- So the order of preference is OpportunityHistory, field history, history mode: the
+-- first two are Salesforce's own record of each change, the third only what the loader
+-- saw at each sync. Rows of deleted deals, or of deals not in contract opportunities,
+-- are left out.
 with opportunities as (
     select opportunity_id, created_at
     from {{ ref('salesforce__contract_opportunities') }} as opportunities
@@ -129,8 +137,71 @@ from_field_history as (
     group by opportunity_id, changed_at
 ),
 
+{%- set tracked_columns = ['stage_name', 'amount', 'close_date', 'forecast_category'] %}
+
+version_rows as (
+    select
+        {{ clean_text('versions.id') }} as opportunity_id,
+        {{ system_timestamp('versions._fivetran_start') }} as changed_at,
+        {{ clean_text('versions._fivetran_end') }} as version_end,
+        {{ clean_text('versions.stage_name') }} as stage_name,
+        {{ clean_text('versions.amount') }} as amount,
+        {{ system_timestamp('versions.close_date') }} as close_date,
+        coalesce(
+            {{ salesforce_forecast_category('versions.forecast_category_name') }},
+            {{ salesforce_forecast_category('versions.forecast_category') }}
+        ) as forecast_category
+    from {{ system_source('salesforce_history', 'opportunity', [
+        'id', '_fivetran_start', '_fivetran_end', 'stage_name', 'amount', 'close_date',
+        'forecast_category_name', 'forecast_category', 'is_deleted', '_fivetran_deleted'],
+        versions='all') }} as versions
+    inner join opportunities
+        on {{ clean_text('versions.id') }} = opportunities.opportunity_id
+    where {{ is_live(salesforce_deleted_flags()) }}
+        and {{ clean_text('versions._fivetran_start') }} is not null
+        -- only when Salesforce's own history has nothing
+        and not exists (select 1 from from_history)
+        and not exists (select 1 from field_changes)
+),
+
+-- one version per deal and instant: the one that lasted longest (ends latest)
+versions_ranked as (
+    select
+        *,
+        row_number() over (
+            partition by opportunity_id, changed_at
+            order by case when version_end is null then 0 else 1 end, version_end desc,
+                {{ tracked_columns | join(', ') }}
+        ) as rank_at_instant
+    from version_rows
+),
+
+versions_compared as (
+    select
+        *,
+        {%- for column in tracked_columns %}
+        lag({{ column }}) over (partition by opportunity_id order by {{ parse_timestamp('changed_at') }})
+            as previous_{{ column }},
+        {%- endfor %}
+        row_number() over (partition by opportunity_id order by {{ parse_timestamp('changed_at') }})
+            as version_number
+    from versions_ranked
+    where rank_at_instant = 1
+),
+
+from_history_mode as (
+    select opportunity_id, changed_at, {{ tracked_columns | join(', ') }}
+    from versions_compared
+    where version_number = 1
+        {%- for column in tracked_columns %}
+        or {{ column }} is distinct from previous_{{ column }}
+        {%- endfor %}
+),
+
 final as (
     select * from from_history
+    union all
+    select * from from_history_mode
     union all
     select
         opportunity_id,

@@ -1,12 +1,15 @@
 -- The contract's accounts with Stripe as the billing system: every CRM account (from
 -- crm_source, or the contract's own accounts table), plus each Stripe customer that
--- matches none of them, as an account of its own (see stripe__customers).
+-- matches none of them, as an account of its own (see stripe__customers). Such an
+-- account is flagged is_deleted when its customer is deleted in Stripe: its billing
+-- history still counts, under an account that says it is gone.
 {%- set columns = contract_columns_of('accounts') %}
 {%- set from_customers = {
     'account_id': 'customers.customer_id',
     'account_name': 'coalesce(customers.customer_name, customers.email, customers.customer_id)',
     'created_at': 'customers.created_at',
     'domain': 'customers.email_domain',
+    'is_deleted': "case when customers.is_deleted then 'true' else 'false' end",
 } %}
 select
     crm_accounts._source_line,

@@ -1,8 +1,11 @@
--- One row per live Stripe customer and the account it is billed as: the CRM account
--- its metadata names (var billing_account_id_metadata_key), else the one CRM account
--- sharing its email domain (var billing_match_on_email_domain), else an account of its
--- own (the customer id). Unmatched customers are kept, never dropped, and
+-- One row per Stripe customer (not test mode) and the account it is billed as: the CRM
+-- account its metadata names (var billing_account_id_metadata_key), else the one CRM
+-- account sharing its email domain (var billing_match_on_email_domain), else an account
+-- of its own (the customer id). Unmatched customers are kept, never dropped, and
 -- audit.billing_customer_matches says why each one did or did not match.
+-- A deleted customer (is_deleted, or the loader's _fivetran_deleted) is kept too, with
+-- is_deleted: Stripe keeps its invoices, subscriptions and payments, which are revenue
+-- that happened, so they must keep an account (Fivetran's stripe package keeps them).
 {%- set metadata_key = var('billing_account_id_metadata_key', 'crm_account_id') %}
 {%- do require_system_table('stripe', 'customer') %}
 with customers as (
@@ -16,10 +19,11 @@ with customers as (
         {{ clean_text(json_text('metadata', metadata_key)) }}
         {%- else -%}
         cast(null as {{ dbt.type_string() }})
-        {%- endif %} as metadata_account_id
-    from {{ system_source('stripe', 'customer', ['id', 'name', 'email', 'created', 'metadata', 'is_deleted', 'livemode']) }} as customer
-    where {{ is_live(['is_deleted']) }}
-        and coalesce({{ parse_boolean('livemode') }}, true)
+        {%- endif %} as metadata_account_id,
+        not {{ is_live(['is_deleted', '_fivetran_deleted']) }} as is_deleted
+    from {{ system_source('stripe', 'customer', [
+        'id', 'name', 'email', 'created', 'metadata', 'is_deleted', '_fivetran_deleted', 'livemode']) }} as customer
+    where coalesce({{ parse_boolean('livemode') }}, true)
 ),
 
 -- the CRM's accounts, before this model adds the unmatched customers to them
@@ -49,6 +53,7 @@ matched as (
         customers.email_domain,
         customers.created_at,
         customers.metadata_account_id,
+        customers.is_deleted,
         by_id.account_id as account_id_from_metadata,
         {% if var('billing_match_on_email_domain', true) -%}
         case when by_domain.accounts = 1 then by_domain.account_id end
@@ -70,6 +75,7 @@ select
     email_domain,
     created_at,
     metadata_account_id,
+    is_deleted,
     coalesce(account_id_from_metadata, account_id_from_domain, customer_id) as account_id,
     case
         when account_id_from_metadata is not null then 'metadata'
