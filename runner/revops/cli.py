@@ -192,6 +192,10 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
     result = build_warehouse(project, options, on_progress=printer)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(result.outcome.counts.items()))
     click.secho(f"Built {result.warehouse} in {result.seconds:.1f}s ({counts})", fg="green")
+    from .as_of import few_events_warning
+
+    if warning := few_events_warning(result.warehouse):
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
     if billing_source != "contract":
         from .build import unmatched_billing_customers
 
