@@ -2,7 +2,7 @@
     `dq_column` and `dq_reason` are NULL for a good row. Staging keeps the good rows;
     audit.dq_quarantine keeps the others, so every raw row ends up in exactly one of
     them. The checks, in order:
-      a required key column empty; a required value empty; a value that does not parse as its
+      a line the file reader could not parse; a required key column empty; a required value empty; a value that does not parse as its
       contract type; a value outside its enumeration; an unknown ISO 4217 currency; a
       negative amount where none is allowed; a required reference to a row that does
       not exist (checked only when the referenced table is present); and last, a
@@ -46,7 +46,7 @@
                     end as dq_column_before_keys,
                     case
                         {%- for check in checks %}
-                        when {{ check.condition }} then '{{ check.reason }}'
+                        when {{ check.condition }} then {{ check.reason_sql or ("'" ~ check.reason ~ "'") }}
                         {%- endfor %}
                     end as dq_reason_before_keys
                 from {{ contract_source(table_name) }} as source
@@ -59,6 +59,9 @@
 {#- The checks for one table as a list of {column, condition, reason}, in order. -#}
 {% macro contract_row_checks(table_name, columns, key) %}
     {%- set checks = [] -%}
+    {#- a line the file reader could not parse (landing.py): its reason is the reader's -#}
+    {%- do checks.append({'column': '_source_text', 'condition': 'source._source_error is not null',
+                          'reason_sql': 'source._source_error'}) -%}
     {%- for column in columns if column.name in key and column.required -%}
         {%- do checks.append({'column': column.name, 'condition': clean_text('source.' ~ column.name) ~ ' is null',
                               'reason': 'empty key'}) -%}

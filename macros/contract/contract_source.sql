@@ -21,6 +21,15 @@
             {%- else -%}
                 cast(null as {{ dbt.type_bigint() }})
             {%- endif %} as _source_line,
+            {#- the file a row came from; a line the CSV reader could not parse is a row
+                of its own with the reader's reason and the line's text (landing.py) #}
+            {%- for landed in ['_source_file', '_source_error', '_source_text'] %}
+            {% if landed in present -%}
+                cast({{ landed }} as {{ dbt.type_string() }})
+            {%- else -%}
+                cast(null as {{ dbt.type_string() }})
+            {%- endif %} as {{ landed }},
+            {%- endfor %}
         {%- for column in contract_columns %}
             {% if column.name in present -%}
                 cast({{ adapter.quote(column.name) }} as {{ dbt.type_string() }})

@@ -1,9 +1,13 @@
 {#- DuckDB only. With raw_source 'files', land every contract table found in
-    var('data_dir') (<table>.parquet, else <table>.csv) into the raw schema with
-    DuckDB's own readers, before any model runs (an on-run-start hook). CSV columns are
-    read as text: staging does all the parsing, the same way for every input. A table
-    with no file is dropped from the raw schema, so a previous build's data can never
-    leak into this one. Bulk data never goes through `dbt seed`. -#}
+    var('data_dir') into the raw schema before any model runs (an on-run-start hook).
+    Which file holds which table, and the SQL that reads it, come from the runner's
+    landing module (runner/revops/landing.py) through the dbt-duckdb plugin in
+    profiles.yml: the same code `revops validate` and `revops build` use. A problem
+    with a file (a missing required column, two files for one table, a broken link)
+    stops the run here, before any model, naming the file. CSV columns are read as
+    text: staging does all the parsing, the same way for every input. A table with no
+    file is dropped from the raw schema, so a previous build's data can never leak into
+    this one. Bulk data never goes through `dbt seed`. -#}
 {% macro land_contract_files() %}
     {%- if not execute or var('raw_source', 'demo') != 'files' -%}
         {{ return('') }}
@@ -17,39 +21,28 @@
     {%- if not data_dir -%}
         {{ exceptions.raise_compiler_error("raw_source 'files' needs var data_dir: the folder holding the contract files") }}
     {%- endif -%}
-    {%- set raw_schema = var('raw_schema', 'raw') -%}
-    {%- do run_query('create schema if not exists ' ~ adapter.quote(raw_schema)) -%}
+    {%- set contract = {} -%}
     {%- for table_name in contract_table_names() -%}
-        {%- set relation = adapter.quote(raw_schema) ~ '.' ~ adapter.quote(table_name) -%}
-        {%- set path = contract_file_path(data_dir, table_name) -%}
-        {%- if path is none -%}
-            {%- do run_query('drop table if exists ' ~ relation) -%}
-        {%- else -%}
-            {%- set is_parquet = path.endswith('.parquet') -%}
-            {%- set reader = "read_parquet('" ~ path ~ "')" if is_parquet
-                else "read_csv('" ~ path ~ "', header = true, all_varchar = true, quote = '\"', escape = '\"')" -%}
-            {#- _source_line: the line in a CSV file (its header is line 1), the row in a
-                Parquet file, so every problem can be reported where the user can find it -#}
-            {%- set first_line = 1 if is_parquet else 2 -%}
-            {%- do log('landing ' ~ path ~ ' into ' ~ relation, info=false) -%}
-            {%- do run_query('create or replace table ' ~ relation ~ ' as select *, row_number() over () + '
-                ~ (first_line - 1) ~ ' as _source_line from ' ~ reader) -%}
-        {%- endif -%}
+        {%- do contract.update({table_name: {'columns': contract_columns_of(table_name),
+                                             'primary_key': contract_primary_key_of(table_name)}}) -%}
+    {%- endfor -%}
+    {%- set arguments = [data_dir | string, var('raw_schema', 'raw') | string, tojson(contract)] -%}
+    {%- set quoted = [] -%}
+    {%- for argument in arguments -%}
+        {%- do quoted.append("'" ~ (argument | replace("'", "''")) ~ "'") -%}
+    {%- endfor -%}
+    {%- set found = run_query('select revops_landing_plan(' ~ (quoted | join(', ')) ~ ')') -%}
+    {%- set landing = fromjson(found.rows[0][0]) -%}
+    {%- for warning in landing.warnings -%}
+        {%- do log('warning: ' ~ warning, info=true) -%}
+    {%- endfor -%}
+    {%- if landing.errors -%}
+        {{ exceptions.raise_compiler_error("cannot land " ~ data_dir ~ ":\n  " ~ (landing.errors | join("\n  "))) }}
+    {%- endif -%}
+    {%- for statement in landing.statements -%}
+        {%- do run_query(statement) -%}
     {%- endfor -%}
     {{ return('') }}
-{% endmacro %}
-
-
-{#- The file holding one contract table, Parquet first; none when there is none. -#}
-{% macro contract_file_path(data_dir, table_name) %}
-    {%- set base = (data_dir | replace("'", "''")) ~ '/' ~ table_name -%}
-    {%- for extension in ['parquet', 'csv'] -%}
-        {%- set found = run_query("select file from glob('" ~ base ~ "." ~ extension ~ "')") -%}
-        {%- if found.rows | length > 0 -%}
-            {{ return(found.rows[0][0]) }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(none) }}
 {% endmacro %}
 
 

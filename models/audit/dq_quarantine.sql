@@ -1,5 +1,6 @@
 -- One row per raw row that breaks the input contract (table_name, source_line,
--- row_key): the table, the line in the user's file where known, the row's key, the
+-- row_key): the table, the file and line in the user's files where known (a line the
+-- CSV reader could not parse has the line's text as its value), the row's key, the
 -- first offending column and value, and the reason. These rows are kept out of the
 -- conformed tables, never silently dropped: every raw row is in staging or here,
 -- exactly once (tests/data_quality/every_raw_row_is_conformed_or_quarantined.sql).
@@ -19,6 +20,7 @@ quarantined_{{ table_name }} as (
     select
         '{{ table_name }}' as table_name,
         _source_line as source_line,
+        _source_file as source_file,
         {% if key -%}
         {{ dbt.concat(intersperse_key(key)) }}
         {%- else -%}
@@ -29,6 +31,7 @@ quarantined_{{ table_name }} as (
             {%- for column in columns %}
             when '{{ column.name }}' then {{ column.name }}
             {%- endfor %}
+            when '_source_text' then _source_text
         end as value,
         dq_reason as reason
     from {{ contract_checked_source(table_name) }} as checked

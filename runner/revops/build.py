@@ -71,6 +71,7 @@ class BuildResult:
     warehouse: Path
     outcome: DbtOutcome
     seconds: float
+    file_warnings: list[str] = field(default_factory=list)  # files in --data that were not read
 
 
 def build_warehouse(
@@ -81,6 +82,11 @@ def build_warehouse(
         raise BadInput(f"--data {options.data_dir}: no such folder")
     if options.raw_database is not None and not options.raw_database.is_file():
         raise BadInput(f"--raw-database {options.raw_database}: no such file")
+    file_warnings = []
+    if options.data_dir is not None:  # the contract's file checks first: seconds, not minutes
+        from .landing import check_folder
+
+        file_warnings = [str(problem) for problem in check_folder(project.contract_sources, options.data_dir).warnings]
     warehouse = options.warehouse.resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -96,6 +102,9 @@ def build_warehouse(
             threads=options.threads,
             on_progress=on_progress,
         )
+        if not outcome.success and _failed_landing(outcome):
+            raise BadInput(f"cannot read the files in {options.data_dir}; the published warehouse was left unchanged",
+                           details=outcome.error.splitlines())
         if not outcome.success:
             raise BuildFailed(
                 "the build failed; the published warehouse was left unchanged",
@@ -103,7 +112,13 @@ def build_warehouse(
             )
         os.replace(staging, warehouse)
         shutil.rmtree(staging.parent, ignore_errors=True)
-    return BuildResult(warehouse=warehouse, outcome=outcome, seconds=time.monotonic() - started)
+    return BuildResult(warehouse=warehouse, outcome=outcome, seconds=time.monotonic() - started,
+                       file_warnings=file_warnings)
+
+
+def _failed_landing(outcome: DbtOutcome) -> bool:
+    """The run stopped in the hook landing the files: a file DuckDB could not read."""
+    return bool(outcome.error) and not outcome.failures and "land_contract_files" in outcome.error
 
 
 def _staging_path(warehouse: Path) -> Path:
@@ -139,15 +154,15 @@ def quarantine_summary(warehouse: Path, limit: int = 12) -> list[str]:
         with duckdb.connect(str(warehouse), read_only=True) as connection:
             rows = connection.execute(
                 "select table_name, column_name, reason, count(*),"
-                " string_agg(cast(source_line as varchar), ', ' order by source_line)"
-                " from audit.dq_quarantine group by all order by 4 desc, 1, 2 limit ?",
+                " string_agg(cast(source_line as varchar), ', ' order by source_line), min(source_file)"
+                " from audit.dq_quarantine group by table_name, column_name, reason order by 4 desc, 1, 2 limit ?",
                 [limit],
             ).fetchall()
     except duckdb.Error:  # the build stopped before the audit model existed
         return []
     lines = []
-    for table, column, reason, count, source_lines in rows:
-        where = f" (lines {_shorten(source_lines)})" if source_lines else ""
+    for table, column, reason, count, source_lines, source_file in rows:
+        where = f" (lines {_shorten(source_lines)}{f' of {source_file}' if source_file else ''})" if source_lines else ""
         lines.append(f"quarantined: {count} {table} row(s), {column}: {reason}{where}")
     return lines
 

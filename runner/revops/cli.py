@@ -192,6 +192,8 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
     result = build_warehouse(project, options, on_progress=printer)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(result.outcome.counts.items()))
     click.secho(f"Built {result.warehouse} in {result.seconds:.1f}s ({counts})", fg="green")
+    for warning in result.file_warnings:
+        click.secho(f"  {warning}", fg="yellow", err=True)
     from .as_of import few_events_warning
 
     if warning := few_events_warning(result.warehouse):
@@ -216,7 +218,7 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
               envvar="REVOPS_EXPORT_FORMATS", show_envvar=True,
               help="File format; repeat for several. [default: parquet and csv]")
 @click.option("--model", "-m", "models", multiple=True, envvar="REVOPS_EXPORT_MODELS", show_envvar=True,
-              help="Export only this model; repeat for several. [default: every mart and KPI model]")
+              help="Export only this model; repeat for several. [default: every mart, KPI and audit model]")
 @click.option("--list", "list_only", is_flag=True, help="List the exportable models and exit.")
 @handle_errors
 def export(warehouse, out_dir, formats, models, list_only) -> None:
@@ -296,19 +298,22 @@ def kpis(warehouse, period_type, period, metrics, segment, region, team, owner) 
 @main.command(epilog=EXIT_CODES_HELP)
 @click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               required=True, envvar="REVOPS_DATA", show_envvar=True,
-              help="The folder of contract tables to check (<table>.csv or <table>.parquet).")
-@click.option("--reporting-currency", default="USD", show_default=True, envvar="REVOPS_REPORTING_CURRENCY",
-              show_envvar=True, help="Amounts in this currency need no exchange rate.")
+              help="The folder of contract tables to check (<table>.csv, .csv.gz or .parquet).")
+@click.option("--reporting-currency", envvar="REVOPS_REPORTING_CURRENCY", show_envvar=True,
+              help="As for build: amounts in this currency need no exchange rate. [default: USD]")
+@click.option("--max-quarantined-share", type=click.FloatRange(min=0, max=1), envvar="REVOPS_MAX_QUARANTINED_SHARE",
+              show_envvar=True, help="As for build: the share of a table's rows that may be quarantined. [default: 0.01]")
 @click.option("--max-problems", type=click.IntRange(min=1), default=20, show_default=True,
               envvar="REVOPS_MAX_PROBLEMS", show_envvar=True, help="Problems shown per file.")
 @handle_errors
-def validate(data_dir, reporting_currency, max_problems) -> None:
+def validate(data_dir, reporting_currency, max_quarantined_share, max_problems) -> None:
     """Check a folder against the input contract without building.
 
-    Reports, per file, every missing required column, empty required value,
-    unparseable value, unknown enumeration or currency, duplicate key, reference to
-    a missing row and currency without an exchange rate, with its line number.
-    Exits with code 3 when anything is wrong.
+    Runs the build's own landing and contract checks on a scratch database: every
+    file it cannot read or does not read, and every row the build would quarantine
+    (empty required value, unparseable value, unknown enumeration or currency,
+    negative amount, reference to a missing row, duplicate key, malformed line),
+    with its file, line and reason. Exits with code 3 when the build would fail.
 
     \b
     Examples:
@@ -318,24 +323,32 @@ def validate(data_dir, reporting_currency, max_problems) -> None:
     from .errors import BadInput
     from .validate import validate_folder
 
-    reports = validate_folder(_project(), data_dir, reporting_currency=reporting_currency)
-    total = 0
-    for report in reports:
-        if report.file is None:
-            click.echo(f"  {report.table}: no file (the KPIs that need it will be empty)")
+    report = validate_folder(_project(), data_dir, reporting_currency=reporting_currency,
+                             max_quarantined_share=max_quarantined_share)
+    for problem in report.file_problems:
+        click.secho(f"  {problem}", fg="red" if problem.severity == "error" else "yellow")
+    for file_report in report.files:
+        if file_report.file is None:
+            click.echo(f"  {file_report.table}: no file (the KPIs that need it will be empty)")
             continue
-        if not report.problems:
-            click.echo(f"  {report.file}: {report.rows} rows, OK")
+        if not file_report.problems:
+            click.echo(f"  {file_report.file}: {file_report.rows} rows, OK")
             continue
-        total += len(report.problems)
-        click.secho(f"  {report.file}: {report.rows} rows, {len(report.problems)} problem(s)", fg="red")
-        for problem in report.problems[:max_problems]:
+        click.secho(f"  {file_report.file}: {file_report.rows} rows, {len(file_report.problems)} quarantined", fg="yellow")
+        for problem in file_report.problems[:max_problems]:
             click.echo(f"    {problem}")
-        if len(report.problems) > max_problems:
-            click.echo(f"    ... and {len(report.problems) - max_problems} more")
-    if total:
-        raise BadInput(f"{total} problem(s) in {data_dir}; nothing was built")
-    click.secho(f"{data_dir} follows the input contract", fg="green")
+        if len(file_report.problems) > max_problems:
+            click.echo(f"    ... and {len(file_report.problems) - max_problems} more")
+    for line in [str(table) for table in report.over_tolerance] + report.build_failures:
+        click.secho(f"  {line}", fg="red")
+    if not report.build_would_pass:
+        errors = len(report.scan.errors) + len(report.over_tolerance) + len(report.build_failures)
+        raise BadInput(f"{errors} problem(s) in {data_dir}: the build would fail; nothing was built")
+    if report.quarantined:
+        click.secho(f"{data_dir} builds, with {report.quarantined} row(s) quarantined (within the tolerance)",
+                    fg="yellow")
+    else:
+        click.secho(f"{data_dir} follows the input contract", fg="green")
 
 
 @main.command()

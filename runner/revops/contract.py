@@ -51,3 +51,25 @@ def load_contract(sources_yml: Path) -> dict[str, ContractTable]:
             name=table["name"], columns=tuple(columns), primary_key=tuple(table_meta.get("primary_key", ()))
         )
     return tables
+
+
+def contract_from_columns(tables: dict) -> dict[str, ContractTable]:
+    """The contract as dbt's macros see it (contract_columns_of, as JSON): the same
+    source YAML, handed over by the dbt hook."""
+    return {
+        name: ContractTable(
+            name=name,
+            columns=tuple(
+                ContractColumn(
+                    name=column["name"],
+                    contract_type=column.get("contract_type") or "text",
+                    required=bool(column.get("required")),
+                    accepted_values=tuple(column["accepted_values"]) if column.get("accepted_values") else None,
+                    references=tuple(column["references"].split(".", 1)) if column.get("references") else None,
+                )
+                for column in table["columns"]
+            ),
+            primary_key=tuple(table.get("primary_key") or ()),
+        )
+        for name, table in tables.items()
+    }

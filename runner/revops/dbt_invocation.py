@@ -144,12 +144,10 @@ def _outcome(result) -> DbtOutcome:
     return outcome
 
 
-def _first_line_block(text: str, max_lines: int = 6) -> str:
-    """dbt messages can run to pages; keep the head that names the problem."""
-    lines = [line.rstrip() for line in text.strip().splitlines() if line.strip()]
-    if len(lines) > max_lines:
-        lines = lines[:max_lines] + ["..."]
-    return "\n".join(lines)
+def _first_line_block(text: str) -> str:
+    """dbt's message without its blank lines, whole: a reader's reason (which file,
+    which line, what DuckDB suggests) is often past its sixth line."""
+    return "\n".join(line.rstrip() for line in text.strip().splitlines() if line.strip())
 
 
 @contextmanager

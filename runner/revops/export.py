@@ -9,8 +9,9 @@ from pathlib import Path
 from .errors import BadInput
 from .warehouse import read_only_connection
 
-# What `export` writes by default: the conformed marts and the KPI models.
-EXPORTED_SCHEMAS = ("core", "kpis")
+# What `export` writes: the conformed marts, the KPI models, and the audit tables
+# (audit.dq_quarantine, audit.billing_customer_matches).
+EXPORTED_SCHEMAS = ("core", "kpis", "audit")
 FORMATS = ("parquet", "csv")
 
 
@@ -26,7 +27,7 @@ def exportable_models(warehouse: Path) -> list[str]:
     with read_only_connection(warehouse) as connection:
         rows = connection.execute(
             "select table_schema, table_name from information_schema.tables"
-            " where table_schema in (?, ?) order by table_schema, table_name",
+            f" where table_schema in ({', '.join('?' for _ in EXPORTED_SCHEMAS)}) order by table_schema, table_name",
             list(EXPORTED_SCHEMAS),
         ).fetchall()
     return [name for _, name in rows]
@@ -85,7 +86,8 @@ def export_models(
 def _schemas(warehouse: Path) -> dict[str, str]:
     with read_only_connection(warehouse) as connection:
         rows = connection.execute(
-            "select table_name, table_schema from information_schema.tables where table_schema in (?, ?)",
+            "select table_name, table_schema from information_schema.tables"
+            f" where table_schema in ({', '.join('?' for _ in EXPORTED_SCHEMAS)})",
             list(EXPORTED_SCHEMAS),
         ).fetchall()
     return dict(rows)

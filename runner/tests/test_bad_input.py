@@ -61,9 +61,18 @@ EXPECTED_QUARANTINE = [
 
 @pytest.fixture(scope="module")
 def faulty_warehouse(project, tmp_path_factory) -> Path:
+    folder = write_faulty_folder(tmp_path_factory.mktemp("faulty"))
+    warehouse = folder.parent / "revops.duckdb"
+    # every table here is mostly bad: allow it, to see each row's reason
+    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=folder, max_quarantined_share=1.0))
+    return warehouse
+
+
+def write_faulty_folder(parent: Path) -> Path:
+    """The tiny company with one row per kind of bad input (EXPECTED_QUARANTINE)."""
     from conftest import tiny_company_files
 
-    folder = tiny_company_files(tmp_path_factory.mktemp("faulty"))
+    folder = tiny_company_files(parent)
     append_rows(folder, "accounts", [
         {"account_id": "A1", "account_name": "Acme again", "created_at": "2024-01-06"},
         {"account_id": "A3", "account_name": "", "created_at": "2024-01-06"},
@@ -93,10 +102,7 @@ def faulty_warehouse(project, tmp_path_factory) -> Path:
         "P2,I3,2024-03-01T00:00:00Z,10,EUR,succeeded\n"
     )
     append_rows(folder, "fx_rates", [{"rate_date": "2024-01-01", "currency": "EUR", "rate_to_reporting": "1.2"}])
-    warehouse = folder.parent / "revops.duckdb"
-    # every table here is mostly bad: allow it, to see each row's reason
-    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=folder, max_quarantined_share=1.0))
-    return warehouse
+    return folder
 
 
 def test_each_kind_of_bad_input_is_quarantined_with_its_reason(faulty_warehouse):
@@ -127,7 +133,7 @@ def test_too_much_bad_input_fails_the_build_and_publishes_nothing(project, tiny_
     warehouse = tmp_path / "revops.duckdb"
     with pytest.raises(BuildFailed) as failure:
         build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
-    assert "quarantined: 1 opportunities row(s), amount: not a valid money (lines 3)" in failure.value.details
+    assert "quarantined: 1 opportunities row(s), amount: not a valid money (lines 3 of opportunities.csv)" in failure.value.details
     assert not warehouse.exists()
 
 

@@ -155,3 +155,20 @@ def test_build_from_tables_in_another_duckdb_schema(project, tiny_company, tmp_p
     assert query(warehouse, "select month_start, mrr from core.fct_mrr_monthly order by month_start limit 1") == [
         (date(2024, 2, 1), Decimal("110.000000"))
     ]
+
+
+def test_export_writes_the_audit_tables(tmp_path):
+    # the rows kept out of the conformed tables, and how billing customers matched
+    warehouse = tmp_path / "revops.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        for schema in ("core", "audit"):
+            connection.execute(f"create schema {schema}")
+        connection.execute("create table core.dim_accounts as select 'A1' as account_id")
+        connection.execute("create table audit.dq_quarantine as select 'accounts' as table_name, 4 as source_line,"
+                           " 'duplicate key' as reason")
+        connection.execute("create table audit.billing_customer_matches as select 'cus_1' as customer_id,"
+                           " 'A1' as account_id")
+    files = export_models(warehouse, tmp_path / "out", formats=("csv",))
+    assert sorted((file.model, file.rows) for file in files) == [
+        ("billing_customer_matches", 1), ("dim_accounts", 1), ("dq_quarantine", 1)]
+    assert (tmp_path / "out" / "dq_quarantine.csv").read_text() == "table_name,source_line,reason\naccounts,4,duplicate key\n"

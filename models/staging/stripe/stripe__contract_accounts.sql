@@ -10,6 +10,9 @@
 } %}
 select
     crm_accounts._source_line,
+    crm_accounts._source_file,
+    crm_accounts._source_error,
+    crm_accounts._source_text,
     {%- for column in columns %}
     crm_accounts.{{ column.name }}{{ "," if not loop.last }}
     {%- endfor %}
@@ -19,6 +22,9 @@ union all
 
 select
     cast(null as {{ dbt.type_bigint() }}) as _source_line,
+    {%- for landed in ['_source_file', '_source_error', '_source_text'] %}
+    cast(null as {{ dbt.type_string() }}) as {{ landed }},
+    {%- endfor %}
     {%- for column in columns %}
     {{ from_customers.get(column.name, 'cast(null as ' ~ dbt.type_string() ~ ')') }} as {{ column.name }}
     {{- "," if not loop.last }}
