@@ -201,6 +201,10 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
     click.secho(f"Built {result.warehouse} in {result.seconds:.1f}s ({counts})", fg="green")
     for warning in result.file_warnings:
         click.secho(f"  {warning}", fg="yellow", err=True)
+    from .as_of import few_events_warning
+
+    if warning := few_events_warning(result.warehouse):
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
     if billing_source != "contract":
         from .build import unmatched_billing_customers
 

@@ -1,8 +1,10 @@
 -- One row per currency and calendar day: the rate that converts one unit of the
 -- currency into the reporting currency on that day. The rate in force on a day is the
 -- latest rate_date on or before it (input contract); the reporting currency is 1.
--- A currency has no row before its first rate, so a conversion there is NULL and the
--- facts' tests report it as a data error.
+-- The days are the calendar's (int_calendar_span: every date in the data, with a
+-- margin), so every fact's conversion date has a row. A currency has no row before
+-- its first rate, so a conversion there is NULL and the facts' tests report it as a
+-- data error.
 with rates as (
     select * from {{ ref('stg_contract__fx_rates') }}
     where currency is not null
