@@ -16,6 +16,7 @@ class ContractColumn:
     required: bool
     accepted_values: tuple[str, ...] | None
     references: tuple[str, str] | None  # (table, column)
+    project_addition: bool = False  # an optional column the project added to the spec's contract
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ def load_contract(sources_yml: Path) -> dict[str, ContractTable]:
                     required=bool(meta.get("required", False)),
                     accepted_values=tuple(meta["accepted_values"]) if meta.get("accepted_values") else None,
                     references=tuple(reference.split(".", 1)) if reference else None,
+                    project_addition=bool(meta.get("project_addition", False)),
                 )
             )
         table_meta = (table.get("config") or {}).get("meta") or {}

@@ -52,6 +52,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Callable
 
+from .contract import load_contract
+from .project import Project
+
 __all__ = ["AS_OF", "CONTRACT_COLUMNS", "DEMO_TABLES", "generate_demo_company"]
 
 AS_OF = date(2025, 12, 15)
@@ -61,51 +64,13 @@ REPORTING_CURRENCY = "USD"
 OPEN_HORIZON = AS_OF + timedelta(days=170)  # latest first expected close date of a deal
 USAGE_START = date(2024, 1, 1)  # weekly product usage is recorded from here (keeps the demo small)
 
-DEMO_TABLES: tuple[str, ...] = (
-    "accounts",
-    "users",
-    "leads",
-    "opportunities",
-    "opportunity_history",
-    "opportunity_stages",
-    "forecasts",
-    "quotas",
-    "activities",
-    "subscriptions",
-    "invoices",
-    "payments",
-    "expenses",
-    "lead_sources",
-    "fx_rates",
-    "product_usage",
-)
-
+# The tables and columns come from the contract's one machine-readable copy, in its
+# order; the demo writes the spec's columns, so the project's own additions are left out.
+_CONTRACT = load_contract(Project.locate().contract_sources)
+DEMO_TABLES: tuple[str, ...] = tuple(_CONTRACT)
 CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "accounts": ("account_id", "account_name", "created_at", "parent_account_id", "industry", "segment",
-                 "region", "country", "owner_user_id", "is_target_account"),
-    "users": ("user_id", "user_name", "email", "title", "team", "manager_user_id", "region", "hired_at",
-              "is_active"),
-    "leads": ("lead_id", "created_at", "source", "status", "converted_at", "converted_account_id",
-              "converted_opportunity_id", "campaign"),
-    "opportunities": ("opportunity_id", "account_id", "created_at", "stage_name", "is_closed", "is_won", "amount",
-                      "currency", "close_date", "owner_user_id", "opportunity_name", "opportunity_type", "source",
-                      "forecast_category", "probability", "lost_reason"),
-    "opportunity_history": ("opportunity_id", "changed_at", "stage_name", "amount", "close_date",
-                            "forecast_category"),
-    "opportunity_stages": ("stage_name", "stage_order", "is_qualified", "is_closed", "is_won",
-                           "default_probability"),
-    "forecasts": ("user_id", "period_start", "submitted_at", "amount", "currency", "forecast_category"),
-    "quotas": ("user_id", "period_start", "period_end", "amount", "currency"),
-    "activities": ("activity_id", "account_id", "occurred_at", "user_id", "activity_type"),
-    "subscriptions": ("subscription_id", "account_id", "period_start", "amount", "billing_interval", "currency",
-                      "period_end", "product", "quantity", "cancel_reason"),
-    "invoices": ("invoice_id", "account_id", "issued_at", "total", "currency", "status", "subscription_id",
-                 "due_at", "tax", "paid_at", "voided_at"),
-    "payments": ("payment_id", "invoice_id", "attempted_at", "amount", "currency", "status", "failure_reason"),
-    "expenses": ("spent_on", "amount", "currency", "expense_type", "channel", "campaign"),
-    "lead_sources": ("source", "is_marketing", "channel"),
-    "fx_rates": ("rate_date", "currency", "rate_to_reporting"),
-    "product_usage": ("account_id", "usage_date", "active_users", "events"),
+    table.name: tuple(column.name for column in table.columns if not column.project_addition)
+    for table in _CONTRACT.values()
 }
 
 # --------------------------------------------------------------------------- reference data
