@@ -43,13 +43,13 @@ final as (
         first_event_date,
         latest_event_date,
         {% if var('as_of_date') -%}
-            cast('{{ var("as_of_date") }}' as date) as as_of_date,
+            cast({{ sql_literal(var("as_of_date")) }} as date) as as_of_date,
             'variable' as as_of_date_source,
         {%- else -%}
             latest_event_date as as_of_date,
             'latest event' as as_of_date_source,
         {%- endif %}
-        '{{ var("reporting_currency") }}' as reporting_currency,
+        {{ sql_literal(var("reporting_currency")) }} as reporting_currency,
         {{ var('fiscal_year_start_month') | int }} as fiscal_year_start_month
     from data_bounds
 )
