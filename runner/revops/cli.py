@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from .errors import ExitCode, RevopsError
+from .options import Invalid, check_currency, check_identifier, check_variables, did_you_mean
 from .project import Project
 
 EXIT_CODES_HELP = """
@@ -75,27 +76,22 @@ class _Choice(click.Choice):
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter as error:
-            from .options import did_you_mean
-
             hint = did_you_mean(value, [str(choice) for choice in self.choices])
             if not hint:
                 raise
             self.fail(f"{error.message.rstrip('.')}{hint}", param, ctx)
 
 
-def _checked(check_name: str):
-    """A Click callback running options.<check_name> on the value: a bad value is a
-    usage error (exit 2) before anything runs."""
+def _checked(check, *, with_project: bool = False):
+    """A Click callback running an options.check_* function on the value: a bad value
+    is a usage error (exit 2) before anything runs."""
 
     def callback(ctx, param, value):
-        from . import options
-
         if value is None:
             return None
-        check = getattr(options, check_name)
         try:
-            return check(value, _project()) if check_name == "check_currency" else check(value)
-        except options.Invalid as error:
+            return check(value, _project()) if with_project else check(value)
+        except Invalid as error:
             raise click.BadParameter(str(error), ctx=ctx, param=param) from None
 
     return callback
@@ -130,8 +126,6 @@ def _parse_vars(pairs: tuple[str, ...], project: Project) -> dict:
     """--var NAME=VALUE pairs, VALUE read as YAML, each checked by its kind."""
     import yaml
 
-    from .options import Invalid, check_variables
-
     variables = {}
     for pair in pairs:
         name, equals, value = pair.partition("=")
@@ -154,7 +148,7 @@ def _parse_vars(pairs: tuple[str, ...], project: Project) -> dict:
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
               envvar="REVOPS_DATA", show_envvar=True,
               help="A folder of contract tables (<table>.csv or <table>.parquet). [default: the demo company]")
-@click.option("--raw-schema", envvar="REVOPS_RAW_SCHEMA", show_envvar=True, callback=_checked("check_identifier"),
+@click.option("--raw-schema", envvar="REVOPS_RAW_SCHEMA", show_envvar=True, callback=_checked(check_identifier),
               help="Read the contract tables from this schema instead (of --raw-database).")
 @click.option("--raw-database", type=click.Path(dir_okay=False, path_type=Path),
               envvar="REVOPS_RAW_DATABASE", show_envvar=True,
@@ -173,7 +167,7 @@ def _parse_vars(pairs: tuple[str, ...], project: Project) -> dict:
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), envvar="REVOPS_AS_OF", show_envvar=True,
               help="'Today' for every KPI (YYYY-MM-DD). [default: the latest event date in the data]")
 @click.option("--reporting-currency", envvar="REVOPS_REPORTING_CURRENCY", show_envvar=True,
-              callback=_checked("check_currency"),
+              callback=_checked(check_currency, with_project=True),
               help="ISO 4217 code every amount is converted to. [default: USD]")
 @click.option("--fiscal-year-start-month", type=click.IntRange(1, 12),
               envvar="REVOPS_FISCAL_YEAR_START_MONTH", show_envvar=True,
@@ -343,7 +337,7 @@ def kpis(warehouse, period_type, period, metrics, segment, region, team, owner) 
               required=True, envvar="REVOPS_DATA", show_envvar=True,
               help="The folder of contract tables to check (<table>.csv or <table>.parquet).")
 @click.option("--reporting-currency", default="USD", show_default=True, envvar="REVOPS_REPORTING_CURRENCY",
-              show_envvar=True, callback=_checked("check_currency"),
+              show_envvar=True, callback=_checked(check_currency, with_project=True),
               help="Amounts in this currency need no exchange rate.")
 @click.option("--max-problems", type=click.IntRange(min=1), default=20, show_default=True,
               envvar="REVOPS_MAX_PROBLEMS", show_envvar=True, help="Problems shown per file.")
