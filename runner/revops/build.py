@@ -95,13 +95,13 @@ def build_warehouse(
         raise BadInput(f"--data {options.data_dir}: no such folder")
     if options.raw_database is not None and not options.raw_database.is_file():
         raise BadInput(f"--raw-database {options.raw_database}: no such file")
+    warehouse = options.warehouse.resolve()
+    _refuse_to_replace_a_foreign_file(warehouse)
     file_warnings = []
     if options.data_dir is not None:  # the contract's file checks first: seconds, not minutes
         from .landing import check_folder
 
         file_warnings = [str(problem) for problem in check_folder(project.contract_sources, options.data_dir).warnings]
-    warehouse = options.warehouse.resolve()
-    _refuse_to_replace_a_foreign_file(warehouse)
     try:
         warehouse.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

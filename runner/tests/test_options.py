@@ -29,6 +29,7 @@ CASES = [
     (["build", "--as-of", "2024-01-01' or '1"], ExitCode.USAGE, "Invalid value for '--as-of'"),
     (["build", "--fiscal-year-start-month", "1); drop table x; --"], ExitCode.USAGE, "--fiscal-year-start-month"),
     (["build", "--max-quarantined-share", "0.01) or (1=1"], ExitCode.USAGE, "--max-quarantined-share"),
+    (["validate", "--data", ".", "--max-quarantined-share", "0.01) or (1=1"], ExitCode.USAGE, "--max-quarantined-share"),
     (["build", "--threads", "2; drop"], ExitCode.USAGE, "--threads"),
     (["build", "--raw-schema", 'raw"; drop schema core; --'], ExitCode.USAGE, "not a plain name"),
     (["build", "--crm-source", "salesforce' --"], ExitCode.USAGE, "is not one of"),
