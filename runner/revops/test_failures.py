@@ -44,7 +44,7 @@ def explain(test: FailedTest, connection=None, examples: int = 3) -> list[str]:
     elif kind == "unique":
         headline = f"{model}: {rows} with a {column} that is not unique"
         condition = f"{_quote(column)} in (select {_quote(column)} from {{relation}} group by 1 having count(*) > 1)"
-    elif kind == "relationships":
+    elif kind in ("relationships", "relationships_where_present"):
         target = _ref_name(kwargs.get("to")) or "the referenced table"
         headline = f"{model}: {rows} whose {column} matches no row of {target}"
         condition = None

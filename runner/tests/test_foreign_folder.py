@@ -60,30 +60,32 @@ def test_today_is_the_last_close_not_the_last_creation(warehouse):
 
 
 def test_win_rate_counts_every_closed_deal(warehouse):
-    # FY2008: 006A01, 006A03 won, 006A02 lost -> 2/3 by count; by amount the unsized
-    # deal is left out: 1,000 won of 2,000 closed = 0.5. FY2009: 006A04 won, 1/1.
+    # FY2007 (the accounts' year): nothing closed, a row of zeros. FY2008: 006A01,
+    # 006A03 won, 006A02 lost -> 2/3 by count; by amount the unsized deal is left out:
+    # 1,000 won of 2,000 closed = 0.5. FY2009: 006A04 won, 1/1.
     rows = query(warehouse, """
         select period_label, won_deals, closed_deals, round(win_rate, 6), round(win_rate_by_amount, 6)
         from kpis.kpi_win_rate
         where period_type = 'year' and owner_user_id = 'all' and team = 'all' and segment = 'all' and region = 'all'
         order by period_start
     """)
-    assert rows == [("FY2008", 2, 3, 0.666667, 0.5), ("FY2009", 1, 1, 1.0, 1.0)]
+    assert rows == [("FY2007", 0, 0, None, None), ("FY2008", 2, 3, 0.666667, 0.5), ("FY2009", 1, 1, 1.0, 1.0)]
 
 
 def test_bookings_and_sales_cycle(warehouse):
-    # bookings FY2008: 1,000 (006A01; 006A03 has no amount) from 2 won deals; FY2009: 2,000
+    # bookings FY2007: none; FY2008: 1,000 (006A01; 006A03 has no amount) from 2 won
+    # deals; FY2009: 2,000
     assert query(warehouse, """
         select period_label, bookings_total, won_deals_total from kpis.kpi_bookings
         where period_type = 'year' and owner_user_id = 'all' and team = 'all' and segment = 'all' and region = 'all'
         order by period_start
-    """) == [("FY2008", 1000, 2), ("FY2009", 2000, 1)]
+    """) == [("FY2007", 0, 0), ("FY2008", 1000, 2), ("FY2009", 2000, 1)]
     # cycle FY2008: (81 + 80) / 2 = 80.5 days; FY2009: 332 days
     assert query(warehouse, """
         select period_label, won_deals, avg_sales_cycle_days from kpis.kpi_sales_cycle_time
         where period_type = 'year' and owner_user_id = 'all' and team = 'all' and segment = 'all' and region = 'all'
         order by period_start
-    """) == [("FY2008", 2, 80.5), ("FY2009", 1, 332.0)]
+    """) == [("FY2007", 0, None), ("FY2008", 2, 80.5), ("FY2009", 1, 332.0)]
 
 
 def test_the_deal_under_no_account_is_in_the_owner_cut(warehouse):

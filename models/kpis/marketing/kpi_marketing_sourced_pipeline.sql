@@ -106,14 +106,14 @@ rolled_up as (
         sum(case when is_marketing_sourced then opportunities_created else 0 end)
             as marketing_sourced_opportunities_created,
         sum(opportunities_created) as opportunities_created,
-        sum(case when is_marketing_sourced then pipeline_created_amount else 0 end)
+        coalesce(sum(case when is_marketing_sourced then pipeline_created_amount else 0 end), 0)
             as marketing_sourced_pipeline_amount,
-        sum(pipeline_created_amount) as pipeline_created_amount,
+        coalesce(sum(pipeline_created_amount), 0) as pipeline_created_amount,
         sum(case when is_marketing_sourced then deals_won else 0 end) as marketing_sourced_deals_won,
         sum(deals_won) as deals_won,
-        sum(case when is_marketing_sourced then bookings_amount else 0 end)
+        coalesce(sum(case when is_marketing_sourced then bookings_amount else 0 end), 0)
             as marketing_sourced_bookings_amount,
-        sum(bookings_amount) as bookings_amount
+        coalesce(sum(bookings_amount), 0) as bookings_amount
     from pipeline_events_by_period
     group by grouping sets (
         ({{ period_columns }}),

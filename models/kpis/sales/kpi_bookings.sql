@@ -79,9 +79,9 @@ rolled_up as (
         coalesce(team, {{ rollup_label() }}) as team,
         coalesce(segment, {{ rollup_label() }}) as segment,
         coalesce(region, {{ rollup_label() }}) as region,
-        sum(amount_reporting) as bookings_total,
+        coalesce(sum(amount_reporting), 0) as bookings_total,
         {%- for type in types + ['other_type'] %}
-        sum(case when booking_type = '{{ type }}' then amount_reporting else 0 end) as bookings_{{ type }},
+        coalesce(sum(case when booking_type = '{{ type }}' then amount_reporting else 0 end), 0) as bookings_{{ type }},
         {%- endfor %}
         count(*) as won_deals_total,
         {%- for type in types + ['other_type'] %}

@@ -201,15 +201,15 @@ rolled_up as (
         coalesce(team, {{ rollup_label() }}) as team,
         coalesce(segment, {{ rollup_label() }}) as segment,
         coalesce(region, {{ rollup_label() }}) as region,
-        sum(created_amount) as pipeline_created_amount,
+        coalesce(sum(created_amount), 0) as pipeline_created_amount,
         cast(sum(created_deals) as {{ dbt.type_bigint() }}) as pipeline_created_deals,
-        sum(qualified_amount) as qualified_amount,
+        coalesce(sum(qualified_amount), 0) as qualified_amount,
         cast(sum(qualified_deals) as {{ dbt.type_bigint() }}) as qualified_deals,
-        sum(open_amount) as open_pipeline_amount,
+        coalesce(sum(open_amount), 0) as open_pipeline_amount,
         cast(sum(open_deals) as {{ dbt.type_bigint() }}) as open_pipeline_deals,
-        sum(past_close_date_amount) as past_close_date_amount,
+        coalesce(sum(past_close_date_amount), 0) as past_close_date_amount,
         cast(sum(past_close_date_deals) as {{ dbt.type_bigint() }}) as past_close_date_deals,
-        sum(no_recent_activity_amount) as no_recent_activity_amount,
+        coalesce(sum(no_recent_activity_amount), 0) as no_recent_activity_amount,
         cast(sum(no_recent_activity_deals) as {{ dbt.type_bigint() }}) as no_recent_activity_deals
     from pipeline_facts
     group by grouping sets (

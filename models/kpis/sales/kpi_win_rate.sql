@@ -79,9 +79,9 @@ rolled_up as (
         count(case when is_won then 1 end) as won_deals,
         count(case when not is_won then 1 end) as lost_deals,
         count(*) as closed_deals,
-        sum(case when is_won then amount_reporting else 0 end) as won_amount,
-        sum(case when is_won then 0 else amount_reporting end) as lost_amount,
-        sum(amount_reporting) as closed_amount
+        coalesce(sum(case when is_won then amount_reporting else 0 end), 0) as won_amount,
+        coalesce(sum(case when is_won then 0 else amount_reporting end), 0) as lost_amount,
+        coalesce(sum(amount_reporting), 0) as closed_amount
     from closed_deals_by_period
     group by grouping sets (
         ({{ period_columns }}),
