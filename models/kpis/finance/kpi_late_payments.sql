@@ -8,27 +8,10 @@ with invoices as (
     select * from {{ ref('fct_invoices') }}
 ),
 
-periods as (
-    select * from {{ ref('dim_periods') }}
-    where is_reporting_period
-),
-
-context as (
-    select * from {{ ref('dim_reporting_context') }}
-),
-
+-- Each reporting period, measured on its last day or the as-of date, whichever is
+-- earlier.
 measured_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        case
-            when periods.period_end > context.as_of_date then context.as_of_date
-            else periods.period_end
-        end as measured_on
-    from periods
-    cross join context
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- a payment is a fact once made: a paid invoice counts even if voided later

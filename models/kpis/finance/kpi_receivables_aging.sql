@@ -14,28 +14,13 @@ payments as (
     select * from {{ ref('fct_payments') }}
 ),
 
-periods as (
-    select * from {{ ref('dim_periods') }}
-    where is_reporting_period
-),
-
 context as (
     select * from {{ ref('dim_reporting_context') }}
 ),
 
 -- each period is measured on its last day, or on the as-of date in the period holding it
 measured_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        case
-            when periods.period_end > context.as_of_date then context.as_of_date
-            else periods.period_end
-        end as measured_on
-    from periods
-    cross join context
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- DSO's days: the days measured, so a period-to-date is not diluted by days to come

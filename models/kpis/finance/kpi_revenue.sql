@@ -20,11 +20,6 @@ mrr_monthly as (
     select * from {{ ref('fct_mrr_monthly') }}
 ),
 
-periods as (
-    select * from {{ ref('dim_periods') }}
-    where is_reporting_period
-),
-
 context as (
     select * from {{ ref('dim_reporting_context') }}
 ),
@@ -32,17 +27,7 @@ context as (
 -- each period counts events up to its last day, or up to the as-of date in the period
 -- holding it
 measured_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        case
-            when periods.period_end > context.as_of_date then context.as_of_date
-            else periods.period_end
-        end as measured_on
-    from periods
-    cross join context
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- the month whose MRR closes each period: the month holding the measurement date
