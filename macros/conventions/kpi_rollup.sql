@@ -46,3 +46,9 @@
             and {{ rolled_up }}.period_start = {{ periods }}.period_start
     )
 {%- endmacro %}
+
+{% macro rolled_up_with_empty_periods(rolled_up, periods, period_columns, dimensions, measures) -%}
+    select * from {{ rolled_up }}
+    union all
+    {{ empty_period_rows(periods, rolled_up, period_columns, dimensions, measures) }}
+{%- endmacro %}

@@ -1,6 +1,9 @@
--- One row per reporting period and opportunity that existed on the period's
--- measured-on date (period_type, period_start, opportunity_id): the deal's state in
--- force that day (valid_from <= measured_on < valid_to), with the period's columns.
+-- One row per reporting period, reading and opportunity that existed then
+-- (period_type, period_start, read_at, opportunity_id): the deal's state in force on
+-- the date read (valid_from <= read_on < valid_to), with the period's columns. Each
+-- period is read twice: at its opening (read_at 'opening': the day before it starts,
+-- so a change on its first day happens during it) and on its measured-on date
+-- (read_at 'measured_on': its last day, or the as-of date in the period holding it).
 with reporting_periods as (
     select * from {{ ref('int_kpi_reporting_periods') }}
 ),
@@ -9,18 +12,34 @@ opportunity_history as (
     select * from {{ ref('fct_opportunity_history') }}
 ),
 
+readings as (
+    select
+        period_type,
+        period_start,
+        period_end,
+        period_label,
+        'opening' as read_at,
+        opening_date as read_on
+    from reporting_periods
+    union all
+    select
+        period_type,
+        period_start,
+        period_end,
+        period_label,
+        'measured_on' as read_at,
+        measured_on as read_on
+    from reporting_periods
+),
+
 final as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
-        reporting_periods.measured_on,
+        readings.*,
         opportunity_history.*
-    from reporting_periods
+    from readings
     inner join opportunity_history
-        on opportunity_history.valid_from <= reporting_periods.measured_on
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > reporting_periods.measured_on)
+        on opportunity_history.valid_from <= readings.read_on
+        and (opportunity_history.valid_to is null or opportunity_history.valid_to > readings.read_on)
 )
 
 select * from final

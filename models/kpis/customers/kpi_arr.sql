@@ -6,33 +6,13 @@
 {%- set dimensions = ['segment', 'region'] %}
 {%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
 
-with mrr_monthly as (
-    select * from {{ ref('fct_mrr_monthly') }}
-),
-
--- The months a period reads: its first month up to its last month, or up to the month
--- holding the as-of date (fct_mrr_monthly measures that month on the as-of date).
-reporting_periods as (
+with reporting_periods as (
     select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
--- Every account-month inside the period, with its share of the period's start and end.
-period_months as (
-    select
-        {{ period_columns }},
-        coalesce(mrr_monthly.segment, 'unknown') as segment,
-        coalesce(mrr_monthly.region, 'unknown') as region,
-        case when mrr_monthly.month_start = reporting_periods.period_start then mrr_monthly.previous_mrr else 0 end as starting_mrr,
-        case when mrr_monthly.month_start = reporting_periods.last_month_start then mrr_monthly.mrr else 0 end as ending_mrr,
-        mrr_monthly.new_mrr,
-        mrr_monthly.expansion_mrr,
-        mrr_monthly.reactivation_mrr,
-        mrr_monthly.contraction_mrr,
-        mrr_monthly.churned_mrr
-    from reporting_periods
-    inner join mrr_monthly
-        on mrr_monthly.month_start >= reporting_periods.period_start
-        and mrr_monthly.month_start <= reporting_periods.last_month_start
+-- Each account's MRR at the period's start and end and its movements in between.
+period_accounts as (
+    select * from {{ ref('int_kpi_account_mrr_by_period') }}
 ),
 
 rolled_up as (
@@ -46,22 +26,16 @@ rolled_up as (
         sum(reactivation_mrr) as reactivation_mrr,
         sum(contraction_mrr) as contraction_mrr,
         sum(churned_mrr) as churned_mrr
-    from period_months
+    from period_accounts
     {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period without MRR keeps its grand-total row, with zeros: the series has no holes.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'starting_mrr', 'ending_mrr', 'new_mrr', 'expansion_mrr', 'reactivation_mrr',
         'contraction_mrr', 'churned_mrr'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

@@ -6,36 +6,13 @@
 {%- set dimensions = ['segment', 'region'] %}
 {%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
 
-with mrr_monthly as (
-    select * from {{ ref('fct_mrr_monthly') }}
-),
-
--- The months a period reads: its first month up to its last month, or up to the month
--- holding the as-of date (fct_mrr_monthly measures that month on the as-of date).
-reporting_periods as (
+with reporting_periods as (
     select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
--- Each account's MRR at the two ends of the period and its losses in between.
+-- Each account's MRR at the period's start and end and its movements in between.
 period_accounts as (
-    select
-        {{ period_columns }},
-        mrr_monthly.account_id,
-        coalesce(mrr_monthly.segment, 'unknown') as segment,
-        coalesce(mrr_monthly.region, 'unknown') as region,
-        sum(case when mrr_monthly.month_start = reporting_periods.period_start then mrr_monthly.previous_mrr else 0 end) as starting_mrr,
-        sum(case when mrr_monthly.month_start = reporting_periods.last_month_start then mrr_monthly.mrr else 0 end) as ending_mrr,
-        sum(mrr_monthly.churned_mrr) as churned_mrr,
-        sum(mrr_monthly.contraction_mrr) as contraction_mrr
-    from reporting_periods
-    inner join mrr_monthly
-        on mrr_monthly.month_start >= reporting_periods.period_start
-        and mrr_monthly.month_start <= reporting_periods.last_month_start
-    group by
-        {{ period_columns }},
-        mrr_monthly.account_id,
-        coalesce(mrr_monthly.segment, 'unknown'),
-        coalesce(mrr_monthly.region, 'unknown')
+    select * from {{ ref('int_kpi_account_mrr_by_period') }}
 ),
 
 rolled_up as (
@@ -53,17 +30,11 @@ rolled_up as (
 ),
 
 -- A period without MRR keeps its grand-total row: zero counts, NULL rates.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'customers_at_start', 'churned_customers', 'starting_mrr', 'churned_mrr',
         'contraction_mrr'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

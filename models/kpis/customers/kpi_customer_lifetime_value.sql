@@ -60,17 +60,11 @@ rolled_up as (
 ),
 
 -- A period without MRR keeps its grand-total row: zero counts, NULL values.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'ending_mrr', 'customers_at_end', 'churned_customers_t6m',
         'customer_months_at_start_t6m'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 with_rates as (

@@ -10,44 +10,13 @@
 {%- set dimensions = ['segment', 'region'] %}
 {%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
 
-with mrr_monthly as (
-    select * from {{ ref('fct_mrr_monthly') }}
-),
-
--- The months a period reads: its first month up to its last month, or up to the month
--- holding the as-of date (fct_mrr_monthly measures that month on the as-of date).
-reporting_periods as (
+with reporting_periods as (
     select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
--- Each account's months inside the period, summed to one row per period and account.
+-- Each account's MRR at the period's start and end and its movements in between.
 period_accounts as (
-    select
-        {{ period_columns }},
-        mrr_monthly.account_id,
-        coalesce(mrr_monthly.segment, 'unknown') as segment,
-        coalesce(mrr_monthly.region, 'unknown') as region,
-        sum(case when mrr_monthly.month_start = reporting_periods.period_start then mrr_monthly.previous_mrr else 0 end) as starting_mrr,
-        sum(case when mrr_monthly.month_start = reporting_periods.last_month_start then mrr_monthly.mrr else 0 end) as ending_mrr,
-        sum(mrr_monthly.new_mrr) as new_mrr,
-        sum(mrr_monthly.expansion_mrr) as expansion_mrr,
-        sum(mrr_monthly.reactivation_mrr) as reactivation_mrr,
-        sum(mrr_monthly.contraction_mrr) as contraction_mrr,
-        sum(mrr_monthly.churned_mrr) as churned_mrr,
-        sum(case when mrr_monthly.movement_type = 'new' then 1 else 0 end) as new_movements,
-        sum(case when mrr_monthly.movement_type = 'expansion' then 1 else 0 end) as expansion_movements,
-        sum(case when mrr_monthly.movement_type = 'reactivation' then 1 else 0 end) as reactivation_movements,
-        sum(case when mrr_monthly.movement_type = 'contraction' then 1 else 0 end) as contraction_movements,
-        sum(case when mrr_monthly.movement_type = 'churn' then 1 else 0 end) as churn_movements
-    from reporting_periods
-    inner join mrr_monthly
-        on mrr_monthly.month_start >= reporting_periods.period_start
-        and mrr_monthly.month_start <= reporting_periods.last_month_start
-    group by
-        {{ period_columns }},
-        mrr_monthly.account_id,
-        coalesce(mrr_monthly.segment, 'unknown'),
-        coalesce(mrr_monthly.region, 'unknown')
+    select * from {{ ref('int_kpi_account_mrr_by_period') }}
 ),
 
 rolled_up as (
@@ -73,19 +42,13 @@ rolled_up as (
 ),
 
 -- A period without MRR keeps its grand-total row, with zeros: the series has no holes.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'starting_mrr', 'new_mrr', 'expansion_mrr', 'reactivation_mrr', 'contraction_mrr',
         'churned_mrr', 'ending_mrr', 'customers_at_start', 'customers_at_end', 'new_movements',
         'expansion_movements', 'reactivation_movements', 'contraction_movements',
         'churn_movements'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

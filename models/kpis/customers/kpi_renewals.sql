@@ -140,17 +140,11 @@ rolled_up as (
 ),
 
 -- A period with no term ending keeps its grand-total row: zero counts, NULL rates.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'subscriptions_up_for_renewal', 'renewed_subscriptions', 'arr_up_for_renewal',
         'renewed_arr'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

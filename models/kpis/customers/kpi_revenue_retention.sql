@@ -97,18 +97,12 @@ rolled_up as (
 ),
 
 -- A period with no customer at either start keeps its grand-total row: NULL rates.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'customers_at_start', 'starting_mrr', 'retained_mrr_gross', 'retained_mrr_net',
         'customers_at_start_t12m', 'starting_mrr_t12m', 'retained_mrr_gross_t12m',
         'retained_mrr_net_t12m'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

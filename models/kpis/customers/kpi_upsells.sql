@@ -5,35 +5,13 @@
 {%- set dimensions = ['segment', 'region'] %}
 {%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
 
-with mrr_monthly as (
-    select * from {{ ref('fct_mrr_monthly') }}
-),
-
--- The months a period reads: its first month up to its last month, or up to the month
--- holding the as-of date (fct_mrr_monthly measures that month on the as-of date).
-reporting_periods as (
+with reporting_periods as (
     select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
--- Each account's MRR at the period's start and its expansions during it.
+-- Each account's MRR at the period's start and end and its movements in between.
 period_accounts as (
-    select
-        {{ period_columns }},
-        mrr_monthly.account_id,
-        coalesce(mrr_monthly.segment, 'unknown') as segment,
-        coalesce(mrr_monthly.region, 'unknown') as region,
-        sum(case when mrr_monthly.month_start = reporting_periods.period_start then mrr_monthly.previous_mrr else 0 end) as starting_mrr,
-        sum(case when mrr_monthly.movement_type = 'expansion' then 1 else 0 end) as expansion_movements,
-        sum(mrr_monthly.expansion_mrr) as expansion_mrr
-    from reporting_periods
-    inner join mrr_monthly
-        on mrr_monthly.month_start >= reporting_periods.period_start
-        and mrr_monthly.month_start <= reporting_periods.last_month_start
-    group by
-        {{ period_columns }},
-        mrr_monthly.account_id,
-        coalesce(mrr_monthly.segment, 'unknown'),
-        coalesce(mrr_monthly.region, 'unknown')
+    select * from {{ ref('int_kpi_account_mrr_by_period') }}
 ),
 
 rolled_up as (
@@ -49,16 +27,10 @@ rolled_up as (
 ),
 
 -- A period without MRR keeps its grand-total row: zero counts, NULL rate.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'customers_at_start', 'upsold_customers', 'upsell_mrr', 'expansion_mrr'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

@@ -150,16 +150,10 @@ rolled_up as (
 
 -- A period without spend or new customers keeps its grand-total row: zero sums,
 -- NULL CAC.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, ['segment', 'region', 'channel'], [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, ['segment', 'region', 'channel'], [
         'sales_and_marketing_expense', 'sales_expense', 'marketing_expense', 'new_customers'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

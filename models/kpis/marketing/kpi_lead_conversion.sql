@@ -86,16 +86,10 @@ rolled_up as (
 ),
 
 -- A period without a lead keeps its grand-total row: zero counts, NULL rates.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'leads_created', 'leads_converted_to_opportunity', 'leads_converted_to_customer'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

@@ -108,19 +108,13 @@ rolled_up as (
 
 -- A period without a created or won deal keeps its grand-total row: zero sums, NULL
 -- shares.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'marketing_sourced_opportunities_created', 'opportunities_created',
         'marketing_sourced_pipeline_amount', 'pipeline_created_amount',
         'marketing_sourced_deals_won', 'deals_won', 'marketing_sourced_bookings_amount',
         'bookings_amount'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

@@ -116,16 +116,10 @@ rolled_up as (
 
 -- A period without any target account keeps its grand-total row: zero counts, NULL
 -- ratios.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'target_accounts', 'engaged_target_accounts', 'target_account_touches'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

@@ -59,16 +59,10 @@ rolled_up as (
 ),
 
 -- A period without such a deal keeps its grand-total row: zero sums, NULL average.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'won_amount', 'won_deals'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

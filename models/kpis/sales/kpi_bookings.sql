@@ -75,14 +75,8 @@ rolled_up as (
 
 -- A period without a won deal keeps its grand-total row, with zero bookings: no
 -- ratio here, so zero is the true value.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, measures) }}
-),
-
 final as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, measures) }}
 )
 
 select * from final

@@ -32,17 +32,11 @@ forecasts as (
     select * from {{ ref('fct_forecasts') }}
 ),
 
-users as (
-    select * from {{ ref('dim_users') }}
-),
-
 -- Users who manage others call their team's number: their call is a roll-up of their
 -- reports' calls (and they book little themselves), so it would count twice in team
 -- and total rows. Only individual contributors' calls are compared.
 managers as (
-    select distinct manager_user_id as user_id
-    from users
-    where manager_user_id is not null
+    select * from {{ ref('int_kpi_managers') }}
 ),
 
 -- The periods a call forecasts: a call's period_start names a period of type var
@@ -159,16 +153,10 @@ rolled_up as (
 ),
 
 -- A period with no call keeps its grand-total row: zero amounts, NULL accuracy.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'forecast_amount', 'actual_amount', 'forecast_calls'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

@@ -14,11 +14,13 @@ with reporting_periods as (
 -- closing (its measured-on date: its last day, or the as-of date in the period holding
 -- it).
 deal_states_at_opening as (
-    select * from {{ ref('int_kpi_deal_states_at_period_opening') }}
+    select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'opening'
 ),
 
 deal_states_at_closing as (
     select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'measured_on'
 ),
 
 -- Every deal open at the opening, with the close date it had then.
@@ -104,16 +106,10 @@ rolled_up as (
 ),
 
 -- A period with nothing due and nothing pulled in keeps its grand-total row.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'pulled_in_deals', 'pulled_in_amount', 'due_deals', 'due_amount'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

@@ -15,22 +15,17 @@ with reporting_periods as (
 -- Every deal as it stood at each period's closing.
 deal_states_by_period as (
     select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'measured_on'
 ),
 
 quotas as (
     select * from {{ ref('fct_quotas') }}
 ),
 
-users as (
-    select * from {{ ref('dim_users') }}
-),
-
 -- Users who manage others carry their team's number: their quota is a roll-up of
 -- their reports' quotas and would count twice in team and total rows.
 managers as (
-    select distinct manager_user_id as user_id
-    from users
-    where manager_user_id is not null
+    select * from {{ ref('int_kpi_managers') }}
 ),
 
 -- Every deal as it stood at the closing, with a close date in the next period: open
@@ -52,7 +47,8 @@ next_period_deals as (
         and reporting_periods.period_start = deal_states_by_period.period_start
     where not deal_states_by_period.is_excluded
         and (deal_states_by_period.is_open or deal_states_by_period.is_won)
-        and deal_states_by_period.close_date between reporting_periods.next_period_start and reporting_periods.next_period_end
+        and deal_states_by_period.close_date
+            between reporting_periods.next_period_start and reporting_periods.next_period_end
     group by
         reporting_periods.period_type,
         reporting_periods.period_start,
@@ -139,17 +135,11 @@ rolled_up as (
 ),
 
 -- A period with no next-period pipeline, booking or quota keeps its grand-total row.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', grouped_columns, dimensions, [
+unioned as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', grouped_columns, dimensions, [
         'next_period_pipeline_deals', 'next_period_pipeline_amount', 'next_period_quota_amount',
         'next_period_booked_amount'
     ]) }}
-),
-
-unioned as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 components as (

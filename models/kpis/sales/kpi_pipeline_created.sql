@@ -24,6 +24,7 @@ deal_states_on_as_of_date as (
 -- the as-of date for the period holding it (nothing after the as-of date is visible).
 deal_states_by_period as (
     select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'measured_on'
 ),
 
 context as (
@@ -106,8 +107,8 @@ open_pipeline as (
         deal_states_by_period.period_start,
         deal_states_by_period.period_end,
         deal_states_by_period.period_label,
-        deal_states_by_period.measured_on,
-        cast({{ dbt.dateadd('day', 1 - no_activity_days, 'deal_states_by_period.measured_on') }} as date)
+        deal_states_by_period.read_on as measured_on,
+        cast({{ dbt.dateadd('day', 1 - no_activity_days, 'deal_states_by_period.read_on') }} as date)
             as activity_window_start,
         deals.opportunity_id,
         deals.account_id,
@@ -198,19 +199,13 @@ rolled_up as (
 
 -- A period with no deal created and none open keeps its grand-total row: zero counts
 -- and amounts, NULL shares.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'pipeline_created_amount', 'pipeline_created_deals', 'qualified_amount',
         'qualified_deals', 'open_pipeline_amount', 'open_pipeline_deals',
         'past_close_date_amount', 'past_close_date_deals', 'no_recent_activity_amount',
         'no_recent_activity_deals'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

@@ -18,6 +18,7 @@ with reporting_periods as (
 -- Every deal as it stood on each period's measured-on date.
 deal_states_by_period as (
     select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'measured_on'
 ),
 
 opportunities as (
@@ -35,8 +36,8 @@ states_at_closing as (
         deal_states_by_period.period_start,
         deal_states_by_period.period_end,
         deal_states_by_period.period_label,
-        cast({{ dbt.dateadd('day', -(window_days - 1), 'deal_states_by_period.measured_on') }} as date) as window_start,
-        deal_states_by_period.measured_on as closing_date,
+        cast({{ dbt.dateadd('day', -(window_days - 1), 'deal_states_by_period.read_on') }} as date) as window_start,
+        deal_states_by_period.read_on as closing_date,
         coalesce(deal_states_by_period.owner_user_id, 'unknown') as owner_user_id,
         coalesce(deal_states_by_period.owner_team, 'unknown') as team,
         coalesce(deal_states_by_period.segment, 'unknown') as segment,
@@ -90,17 +91,11 @@ rolled_up as (
 
 -- A period with no open qualified deal and nothing closed in the window keeps its
 -- grand-total row: zero counts, NULL velocity.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'open_qualified_deals', 'won_deals', 'lost_deals', 'closed_deals', 'won_amount',
         'won_cycle_days'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 -- The four inputs, each NULL when it is undefined (no closed or no won deal).

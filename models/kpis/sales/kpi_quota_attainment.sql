@@ -18,16 +18,10 @@ quotas as (
     select * from {{ ref('fct_quotas') }}
 ),
 
-users as (
-    select * from {{ ref('dim_users') }}
-),
-
 -- Users who manage others carry their team's number: their quota is a roll-up of
 -- their reports' quotas and would count twice in team and total rows.
 managers as (
-    select distinct manager_user_id as user_id
-    from users
-    where manager_user_id is not null
+    select * from {{ ref('int_kpi_managers') }}
 ),
 
 -- Bookings: deals closed-won as the warehouse saw them on the as-of date (a deal won
@@ -141,16 +135,10 @@ rolled_up as (
 ),
 
 -- A period with no quota and no bookings keeps its grand-total row.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'bookings_amount', 'quota_amount', 'reps_at_or_above_quota', 'reps_with_quota'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

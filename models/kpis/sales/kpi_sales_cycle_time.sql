@@ -85,18 +85,12 @@ rolled_up as (
 ),
 
 -- A period without a won deal keeps its grand-total row: zero counts, NULL averages.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         ['median_sales_cycle_days', 'cast(null as ' ~ type_double() ~ ')'],
         ['median_days_from_first_touch', 'cast(null as ' ~ type_double() ~ ')'], 'won_deals',
         'total_sales_cycle_days', 'won_deals_with_first_touch', 'total_days_from_first_touch'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

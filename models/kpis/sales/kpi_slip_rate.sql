@@ -14,11 +14,13 @@ with reporting_periods as (
 -- closing (its measured-on date: its last day, or the as-of date in the period holding
 -- it).
 deal_states_at_opening as (
-    select * from {{ ref('int_kpi_deal_states_at_period_opening') }}
+    select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'opening'
 ),
 
 deal_states_at_closing as (
     select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'measured_on'
 ),
 
 -- The cohort: deals open at the opening with a close date inside the period. Amounts
@@ -38,7 +40,8 @@ due_at_opening as (
     from deal_states_at_opening
     where deal_states_at_opening.is_open
         and not deal_states_at_opening.is_excluded
-        and deal_states_at_opening.close_date between deal_states_at_opening.period_start and deal_states_at_opening.period_end
+        and deal_states_at_opening.close_date
+            between deal_states_at_opening.period_start and deal_states_at_opening.period_end
 ),
 
 -- The same deals at the closing. Won and lost deals are outcomes, not slips; a deal
@@ -75,17 +78,11 @@ rolled_up as (
 ),
 
 -- A period with nothing due keeps its grand-total row: zero counts, NULL rates.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'due_deals', 'due_amount', 'slipped_deals', 'slipped_amount', 'won_deals', 'lost_deals',
         'still_due_deals'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (

@@ -65,16 +65,10 @@ rolled_up as (
 ),
 
 -- A period without a closed deal keeps its grand-total row: zero counts, NULL rates.
-empty_periods as (
-    {{ empty_period_rows('reporting_periods', 'rolled_up', period_columns, dimensions, [
+components as (
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
         'won_deals', 'lost_deals', 'closed_deals', 'won_amount', 'lost_amount', 'closed_amount'
     ]) }}
-),
-
-components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
 ),
 
 final as (
