@@ -3,6 +3,8 @@
 -- (pooled), and customer lifetime value = ARPA x gross margin / that churn rate.
 -- Gross margin is the variable `gross_margin` (default 0.8).
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['segment', 'region'] %}
+{%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
 {%- set gross_margin = var('gross_margin', 0.8) %}
 {%- set churn_window_months = 6 %}
 
@@ -10,29 +12,10 @@ with mrr_monthly as (
     select * from {{ ref('fct_mrr_monthly') }}
 ),
 
-periods as (
-    select * from {{ ref('dim_periods') }}
-),
-
-context as (
-    select * from {{ ref('dim_reporting_context') }}
-),
-
 -- The period's last month (the month holding the as-of date, if the period does) and
 -- the first month of the six-month churn window that ends with it.
 reporting_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        cast({{ dbt.date_trunc(
-            'month',
-            'case when periods.period_end > context.as_of_date then context.as_of_date else periods.period_end end'
-        ) }} as date) as last_month_start
-    from periods
-    cross join context
-    where periods.is_reporting_period
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 churn_windows as (
@@ -67,44 +50,21 @@ period_accounts as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         sum(ending_mrr) as ending_mrr,
         sum(case when ending_mrr > 0 then 1 else 0 end) as customers_at_end,
         sum(churned_customers) as churned_customers_t6m,
         sum(customer_months_at_start) as customer_months_at_start_t6m
     from period_accounts
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period without MRR keeps its grand-total row: zero counts, NULL values.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as ending_mrr,
-        0 as customers_at_end,
-        0 as churned_customers_t6m,
-        0 as customer_months_at_start_t6m
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'ending_mrr', 'customers_at_end', 'churned_customers_t6m',
+        'customer_months_at_start_t6m'
+    ]) }}
 ),
 
 with_rates as (

@@ -11,6 +11,8 @@
 -- The term renewed when the same subscription is active on D. Monthly billing has no
 -- term. A price period that ends mid-term (an upgrade) is not a term end.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['segment', 'region'] %}
+{%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
 {#- candidate term ends are whole quarters after the start: 400 quarters = a century -#}
 {%- set max_quarters = 400 %}
 
@@ -19,8 +21,8 @@ with subscriptions as (
     where mrr_reporting is not null
 ),
 
-periods as (
-    select * from {{ ref('dim_periods') }}
+reporting_periods as (
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 context as (
@@ -29,16 +31,6 @@ context as (
 
 quarter_numbers as (
     {{ dbt.generate_series(max_quarters) }}
-),
-
-reporting_periods as (
-    select
-        period_type,
-        period_start,
-        period_end,
-        period_label
-    from periods
-    where is_reporting_period
 ),
 
 subscription_starts as (
@@ -135,8 +127,7 @@ terms_up_for_renewal as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         count(*) as subscriptions_up_for_renewal,
         sum(is_renewed) as renewed_subscriptions,
         sum(arr_up_for_renewal) as arr_up_for_renewal,
@@ -145,37 +136,15 @@ rolled_up as (
     inner join terms_up_for_renewal
         on terms_up_for_renewal.renewal_date >= reporting_periods.period_start
         and terms_up_for_renewal.renewal_date <= reporting_periods.period_end
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period with no term ending keeps its grand-total row: zero counts, NULL rates.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as subscriptions_up_for_renewal,
-        0 as renewed_subscriptions,
-        0 as arr_up_for_renewal,
-        0 as renewed_arr
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'subscriptions_up_for_renewal', 'renewed_subscriptions', 'arr_up_for_renewal',
+        'renewed_arr'
+    ]) }}
 ),
 
 final as (

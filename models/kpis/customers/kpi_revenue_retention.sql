@@ -3,33 +3,16 @@
 -- trailing 12 months ending at the period's end. Only the two ends of a window are
 -- compared: GRR = sum(min(end, start)) / sum(start), NRR = sum(end) / sum(start).
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['segment', 'region'] %}
+{%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
 
 with mrr_monthly as (
     select * from {{ ref('fct_mrr_monthly') }}
 ),
 
-periods as (
-    select * from {{ ref('dim_periods') }}
-),
-
-context as (
-    select * from {{ ref('dim_reporting_context') }}
-),
-
 -- The period's last month (the month holding the as-of date, if the period does).
 reporting_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        cast({{ dbt.date_trunc(
-            'month',
-            'case when periods.period_end > context.as_of_date then context.as_of_date else periods.period_end end'
-        ) }} as date) as last_month_start
-    from periods
-    cross join context
-    where periods.is_reporting_period
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- Two windows per period, both ending at the period's last month: the period itself
@@ -100,8 +83,7 @@ cohort_components as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         sum(customers_at_start) as customers_at_start,
         sum(starting_mrr) as starting_mrr,
         sum(retained_mrr_gross) as retained_mrr_gross,
@@ -111,41 +93,16 @@ rolled_up as (
         sum(retained_mrr_gross_t12m) as retained_mrr_gross_t12m,
         sum(retained_mrr_net_t12m) as retained_mrr_net_t12m
     from cohort_components
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period with no customer at either start keeps its grand-total row: NULL rates.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as customers_at_start,
-        0 as starting_mrr,
-        0 as retained_mrr_gross,
-        0 as retained_mrr_net,
-        0 as customers_at_start_t12m,
-        0 as starting_mrr_t12m,
-        0 as retained_mrr_gross_t12m,
-        0 as retained_mrr_net_t12m
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'customers_at_start', 'starting_mrr', 'retained_mrr_gross', 'retained_mrr_net',
+        'customers_at_start_t12m', 'starting_mrr_t12m', 'retained_mrr_gross_t12m',
+        'retained_mrr_net_t12m'
+    ]) }}
 ),
 
 final as (

@@ -2,98 +2,35 @@
 -- period's start who expanded during it (at least one expansion movement), their share
 -- of the customers active at the start, and the expansion amount.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['segment', 'region'] %}
+{%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
 
-with mrr_monthly as (
-    select * from {{ ref('fct_mrr_monthly') }}
+with reporting_periods as (
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
-periods as (
-    select * from {{ ref('dim_periods') }}
-),
-
-context as (
-    select * from {{ ref('dim_reporting_context') }}
-),
-
--- The months a period reads: its first month up to its last month, or up to the month
--- holding the as-of date (fct_mrr_monthly measures that month on the as-of date).
-reporting_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        cast({{ dbt.date_trunc(
-            'month',
-            'case when periods.period_end > context.as_of_date then context.as_of_date else periods.period_end end'
-        ) }} as date) as last_month_start
-    from periods
-    cross join context
-    where periods.is_reporting_period
-),
-
--- Each account's MRR at the period's start and its expansions during it.
+-- Each account's MRR at the period's start and end and its movements in between.
 period_accounts as (
-    select
-        {{ period_columns }},
-        mrr_monthly.account_id,
-        coalesce(mrr_monthly.segment, 'unknown') as segment,
-        coalesce(mrr_monthly.region, 'unknown') as region,
-        sum(case when mrr_monthly.month_start = reporting_periods.period_start then mrr_monthly.previous_mrr else 0 end) as starting_mrr,
-        sum(case when mrr_monthly.movement_type = 'expansion' then 1 else 0 end) as expansion_movements,
-        sum(mrr_monthly.expansion_mrr) as expansion_mrr
-    from reporting_periods
-    inner join mrr_monthly
-        on mrr_monthly.month_start >= reporting_periods.period_start
-        and mrr_monthly.month_start <= reporting_periods.last_month_start
-    group by
-        {{ period_columns }},
-        mrr_monthly.account_id,
-        coalesce(mrr_monthly.segment, 'unknown'),
-        coalesce(mrr_monthly.region, 'unknown')
+    select * from {{ ref('int_kpi_account_mrr_by_period') }}
 ),
 
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         sum(case when starting_mrr > 0 then 1 else 0 end) as customers_at_start,
         sum(case when starting_mrr > 0 and expansion_movements > 0 then 1 else 0 end) as upsold_customers,
         sum(case when starting_mrr > 0 then expansion_mrr else 0 end) as upsell_mrr,
         sum(expansion_mrr) as expansion_mrr
     from period_accounts
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period without MRR keeps its grand-total row: zero counts, NULL rate.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as customers_at_start,
-        0 as upsold_customers,
-        0 as upsell_mrr,
-        0 as expansion_mrr
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'customers_at_start', 'upsold_customers', 'upsell_mrr', 'expansion_mrr'
+    ]) }}
 ),
 
 final as (

@@ -4,31 +4,18 @@
 -- payment. Paid on the due date is on time; an invoice without a due date is due on
 -- issue. Invoices still unpaid are not in the denominator (their lateness is in
 -- kpi_receivables_aging).
+{%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['segment', 'region'] %}
+{%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
+
 with invoices as (
     select * from {{ ref('fct_invoices') }}
 ),
 
-periods as (
-    select * from {{ ref('dim_periods') }}
-    where is_reporting_period
-),
-
-context as (
-    select * from {{ ref('dim_reporting_context') }}
-),
-
+-- Each reporting period, measured on its last day or the as-of date, whichever is
+-- earlier.
 measured_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        case
-            when periods.period_end > context.as_of_date then context.as_of_date
-            else periods.period_end
-        end as measured_on
-    from periods
-    cross join context
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- a payment is a fact once made: a paid invoice counts even if voided later
@@ -64,60 +51,21 @@ period_rows as (
 
 rolled_up as (
     select
-        period_rows.period_type,
-        period_rows.period_start,
-        period_rows.period_end,
-        period_rows.period_label,
-        coalesce(period_rows.segment, {{ rollup_label() }}) as segment,
-        coalesce(period_rows.region, {{ rollup_label() }}) as region,
+        {{ period_columns }},
+        {{ rollup_labels(dimensions) }},
         cast(sum(period_rows.invoices_paid) as {{ dbt.type_bigint() }}) as invoices_paid,
         cast(sum(period_rows.invoices_paid_late) as {{ dbt.type_bigint() }}) as invoices_paid_late,
         cast(sum(period_rows.days_to_pay) as {{ dbt.type_bigint() }}) as days_to_pay_total,
         cast(sum(period_rows.days_late) as {{ dbt.type_bigint() }}) as days_late_total
     from period_rows
-    group by grouping sets (
-        (period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label),
-        (
-            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
-            period_rows.segment
-        ),
-        (
-            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
-            period_rows.region
-        ),
-        (
-            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
-            period_rows.segment, period_rows.region
-        )
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- a period with no payments still gets its grand-total row: zero counts, NULL ratios
-empty_periods as (
-    select
-        measured_periods.period_type,
-        measured_periods.period_start,
-        measured_periods.period_end,
-        measured_periods.period_label,
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as invoices_paid,
-        0 as invoices_paid_late,
-        0 as days_to_pay_total,
-        0 as days_late_total
-    from measured_periods
-    left join rolled_up
-        on measured_periods.period_type = rolled_up.period_type
-        and measured_periods.period_start = rolled_up.period_start
-        and rolled_up.segment = {{ rollup_label() }}
-        and rolled_up.region = {{ rollup_label() }}
-    where rolled_up.period_start is null
-),
-
 all_rows as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'measured_periods', period_columns, dimensions, [
+        'invoices_paid', 'invoices_paid_late', 'days_to_pay_total', 'days_late_total'
+    ]) }}
 ),
 
 final as (

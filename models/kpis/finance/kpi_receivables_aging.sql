@@ -6,17 +6,12 @@
 -- then, not a draft, not voided by then, not paid by then, less the cash received on
 -- it by then. Uncollectible invoices are written off: out of AR and DSO, reported
 -- beside them as uncollectible_balance.
-with invoices as (
-    select * from {{ ref('fct_invoices') }}
-),
+{%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['segment', 'region'] %}
+{%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
 
-payments as (
-    select * from {{ ref('fct_payments') }}
-),
-
-periods as (
-    select * from {{ ref('dim_periods') }}
-    where is_reporting_period
+with invoice_states_by_date as (
+    select * from {{ ref('int_kpi_invoice_states_by_date') }}
 ),
 
 context as (
@@ -25,17 +20,7 @@ context as (
 
 -- each period is measured on its last day, or on the as-of date in the period holding it
 measured_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        case
-            when periods.period_end > context.as_of_date then context.as_of_date
-            else periods.period_end
-        end as measured_on
-    from periods
-    cross join context
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- DSO's days: the days measured, so a period-to-date is not diluted by days to come
@@ -46,52 +31,6 @@ measured_periods_with_days as (
     from measured_periods
 ),
 
--- the dates that decide whether an invoice is open on a day; gaps in the data are
--- closed so that nothing stays open forever by accident
-invoice_dates as (
-    select
-        invoice_id,
-        segment,
-        region,
-        status,
-        issued_date,
-        -- no due date: due on issue
-        coalesce(due_date, issued_date) as due_date,
-        -- paid without a payment date: paid on issue
-        case when status = 'paid' then coalesce(paid_date, issued_date) else paid_date end as paid_date,
-        -- void without a void date: voided on issue
-        case when status = 'void' then coalesce(voided_date, issued_date) end as voided_date,
-        total,
-        fx_rate_to_reporting,
-        net_amount_reporting
-    from invoices
-    where status <> 'draft'
-),
-
--- net cash received per invoice by each measurement date (succeeded in, refunds out),
--- in the invoice's currency, for partly paid invoices
-cash_received as (
-    select
-        measured_periods.period_type,
-        measured_periods.period_start,
-        payments.invoice_id,
-        sum(
-            case
-                when payments.status = 'succeeded' then payments.amount
-                when payments.status = 'refunded' then -1 * payments.amount
-                else 0
-            end
-        ) as amount_received
-    from payments
-    inner join measured_periods
-        on payments.attempted_date <= measured_periods.measured_on
-    where payments.status in ('succeeded', 'refunded')
-    group by
-        measured_periods.period_type,
-        measured_periods.period_start,
-        payments.invoice_id
-),
-
 -- every invoice on every measurement date by which it was issued and neither paid nor
 -- voided
 open_invoices as (
@@ -100,25 +39,21 @@ open_invoices as (
         measured_periods.period_start,
         measured_periods.period_end,
         measured_periods.period_label,
-        invoice_dates.invoice_id,
-        invoice_dates.segment,
-        invoice_dates.region,
-        invoice_dates.status,
-        {{ dbt.datediff('invoice_dates.due_date', 'measured_periods.measured_on', 'day') }} as days_past_due,
+        invoice_states_by_date.invoice_id,
+        invoice_states_by_date.segment,
+        invoice_states_by_date.region,
+        invoice_states_by_date.status,
+        invoice_states_by_date.days_past_due,
         cast(
-            (invoice_dates.total - coalesce(cash_received.amount_received, 0))
-            * invoice_dates.fx_rate_to_reporting
+            (invoice_states_by_date.total - coalesce(invoice_states_by_date.amount_received, 0))
+            * invoice_states_by_date.fx_rate_to_reporting
             as {{ dbt.type_numeric() }}
         ) as balance
-    from invoice_dates
+    from invoice_states_by_date
     inner join measured_periods
-        on invoice_dates.issued_date <= measured_periods.measured_on
-        and (invoice_dates.paid_date is null or invoice_dates.paid_date > measured_periods.measured_on)
-        and (invoice_dates.voided_date is null or invoice_dates.voided_date > measured_periods.measured_on)
-    left join cash_received
-        on invoice_dates.invoice_id = cash_received.invoice_id
-        and measured_periods.period_type = cash_received.period_type
-        and measured_periods.period_start = cash_received.period_start
+        on invoice_states_by_date.measured_on = measured_periods.measured_on
+    where not invoice_states_by_date.is_paid
+        and not invoice_states_by_date.is_voided
 ),
 
 receivable_rows as (
@@ -153,8 +88,8 @@ billed_rows as (
         measured_periods.period_start,
         measured_periods.period_end,
         measured_periods.period_label,
-        invoice_dates.segment,
-        invoice_dates.region,
+        invoice_states_by_date.segment,
+        invoice_states_by_date.region,
         0 as open_invoices,
         0 as open_receivables,
         0 as ar_current,
@@ -163,13 +98,14 @@ billed_rows as (
         0 as ar_61_90_days,
         0 as ar_over_90_days,
         0 as uncollectible_balance,
-        invoice_dates.net_amount_reporting as billed_revenue
-    from invoice_dates
+        invoice_states_by_date.net_amount_reporting as billed_revenue
+    from invoice_states_by_date
     cross join context
     inner join measured_periods
-        on invoice_dates.issued_date between measured_periods.period_start and measured_periods.measured_on
-    where invoice_dates.voided_date is null
-        or invoice_dates.voided_date > context.as_of_date
+        on invoice_states_by_date.measured_on = measured_periods.measured_on
+        and invoice_states_by_date.issued_date >= measured_periods.period_start
+    where invoice_states_by_date.voided_date is null
+        or invoice_states_by_date.voided_date > context.as_of_date
 ),
 
 period_rows as (
@@ -180,12 +116,8 @@ period_rows as (
 
 rolled_up as (
     select
-        period_rows.period_type,
-        period_rows.period_start,
-        period_rows.period_end,
-        period_rows.period_label,
-        coalesce(period_rows.segment, {{ rollup_label() }}) as segment,
-        coalesce(period_rows.region, {{ rollup_label() }}) as region,
+        {{ period_columns }},
+        {{ rollup_labels(dimensions) }},
         cast(sum(period_rows.open_invoices) as {{ dbt.type_bigint() }}) as open_invoices,
         cast(sum(period_rows.open_receivables) as {{ dbt.type_numeric() }}) as open_receivables,
         cast(sum(period_rows.ar_current) as {{ dbt.type_numeric() }}) as ar_current,
@@ -196,54 +128,15 @@ rolled_up as (
         cast(sum(period_rows.uncollectible_balance) as {{ dbt.type_numeric() }}) as uncollectible_balance,
         cast(sum(period_rows.billed_revenue) as {{ dbt.type_numeric() }}) as billed_revenue
     from period_rows
-    group by grouping sets (
-        (period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label),
-        (
-            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
-            period_rows.segment
-        ),
-        (
-            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
-            period_rows.region
-        ),
-        (
-            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
-            period_rows.segment, period_rows.region
-        )
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- a period with nothing open and nothing billed still gets its grand-total row
-empty_periods as (
-    select
-        measured_periods.period_type,
-        measured_periods.period_start,
-        measured_periods.period_end,
-        measured_periods.period_label,
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as open_invoices,
-        0 as open_receivables,
-        0 as ar_current,
-        0 as ar_1_30_days,
-        0 as ar_31_60_days,
-        0 as ar_61_90_days,
-        0 as ar_over_90_days,
-        0 as uncollectible_balance,
-        0 as billed_revenue
-    from measured_periods
-    left join rolled_up
-        on measured_periods.period_type = rolled_up.period_type
-        and measured_periods.period_start = rolled_up.period_start
-        and rolled_up.segment = {{ rollup_label() }}
-        and rolled_up.region = {{ rollup_label() }}
-    where rolled_up.period_start is null
-),
-
 all_rows as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'measured_periods', period_columns, dimensions, [
+        'open_invoices', 'open_receivables', 'ar_current', 'ar_1_30_days', 'ar_31_60_days',
+        'ar_61_90_days', 'ar_over_90_days', 'uncollectible_balance', 'billed_revenue'
+    ]) }}
 ),
 
 with_components as (

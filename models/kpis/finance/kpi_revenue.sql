@@ -8,6 +8,10 @@
 --             revenue is its MRR); ending_mrr is the MRR at the period's last measured
 --             month end
 -- Only events on or before the as-of date count.
+{%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['segment', 'region'] %}
+{%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
+
 with invoices as (
     select * from {{ ref('fct_invoices') }}
 ),
@@ -20,37 +24,14 @@ mrr_monthly as (
     select * from {{ ref('fct_mrr_monthly') }}
 ),
 
-periods as (
-    select * from {{ ref('dim_periods') }}
-    where is_reporting_period
-),
-
 context as (
     select * from {{ ref('dim_reporting_context') }}
 ),
 
 -- each period counts events up to its last day, or up to the as-of date in the period
--- holding it
+-- holding it; the month whose MRR closes it is the month holding that date
 measured_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        case
-            when periods.period_end > context.as_of_date then context.as_of_date
-            else periods.period_end
-        end as measured_on
-    from periods
-    cross join context
-),
-
--- the month whose MRR closes each period: the month holding the measurement date
-measured_periods_with_last_month as (
-    select
-        *,
-        cast({{ dbt.date_trunc('month', 'measured_on') }} as date) as last_month_start
-    from measured_periods
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- billed: not a draft, and not voided by the as-of date (a void invoice without a void
@@ -113,10 +94,10 @@ payment_rows as (
 -- MRR (the month holding the as-of date: its MRR on the as-of date)
 mrr_rows as (
     select
-        measured_periods_with_last_month.period_type,
-        measured_periods_with_last_month.period_start,
-        measured_periods_with_last_month.period_end,
-        measured_periods_with_last_month.period_label,
+        measured_periods.period_type,
+        measured_periods.period_start,
+        measured_periods.period_end,
+        measured_periods.period_label,
         mrr_monthly.segment,
         mrr_monthly.region,
         0 as billed_revenue,
@@ -125,13 +106,13 @@ mrr_rows as (
         0 as payments_refunded_amount,
         mrr_monthly.mrr as recurring_revenue,
         case
-            when mrr_monthly.month_start = measured_periods_with_last_month.last_month_start then mrr_monthly.mrr
+            when mrr_monthly.month_start = measured_periods.last_month_start then mrr_monthly.mrr
             else 0
         end as ending_mrr
     from mrr_monthly
-    inner join measured_periods_with_last_month
-        on mrr_monthly.month_start between measured_periods_with_last_month.period_start
-        and measured_periods_with_last_month.measured_on
+    inner join measured_periods
+        on mrr_monthly.month_start between measured_periods.period_start
+        and measured_periods.measured_on
 ),
 
 period_rows as (
@@ -144,12 +125,8 @@ period_rows as (
 
 rolled_up as (
     select
-        period_rows.period_type,
-        period_rows.period_start,
-        period_rows.period_end,
-        period_rows.period_label,
-        coalesce(period_rows.segment, {{ rollup_label() }}) as segment,
-        coalesce(period_rows.region, {{ rollup_label() }}) as region,
+        {{ period_columns }},
+        {{ rollup_labels(dimensions) }},
         cast(sum(period_rows.billed_revenue) as {{ dbt.type_numeric() }}) as billed_revenue,
         cast(
             sum(period_rows.payments_succeeded_amount) - sum(period_rows.payments_refunded_amount)
@@ -161,52 +138,15 @@ rolled_up as (
         cast(sum(period_rows.payments_succeeded_amount) as {{ dbt.type_numeric() }}) as payments_succeeded_amount,
         cast(sum(period_rows.payments_refunded_amount) as {{ dbt.type_numeric() }}) as payments_refunded_amount
     from period_rows
-    group by grouping sets (
-        (period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label),
-        (
-            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
-            period_rows.segment
-        ),
-        (
-            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
-            period_rows.region
-        ),
-        (
-            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
-            period_rows.segment, period_rows.region
-        )
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- a period with no events still gets its grand-total row, with zeros: no holes
-empty_periods as (
-    select
-        measured_periods.period_type,
-        measured_periods.period_start,
-        measured_periods.period_end,
-        measured_periods.period_label,
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as billed_revenue,
-        0 as collected_revenue,
-        0 as recurring_revenue,
-        0 as ending_mrr,
-        0 as invoices_billed,
-        0 as payments_succeeded_amount,
-        0 as payments_refunded_amount
-    from measured_periods
-    left join rolled_up
-        on measured_periods.period_type = rolled_up.period_type
-        and measured_periods.period_start = rolled_up.period_start
-        and rolled_up.segment = {{ rollup_label() }}
-        and rolled_up.region = {{ rollup_label() }}
-    where rolled_up.period_start is null
-),
-
 final as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'measured_periods', period_columns, dimensions, [
+        'billed_revenue', 'collected_revenue', 'recurring_revenue', 'ending_mrr',
+        'invoices_billed', 'payments_succeeded_amount', 'payments_refunded_amount'
+    ]) }}
 )
 
 select * from final

@@ -11,35 +11,26 @@
 --                       open balance
 -- A paid invoice leaks nothing. Open balances count on the same net-of-tax basis as
 -- billed revenue (balance x net / total of the invoice).
-with invoices as (
-    select * from {{ ref('fct_invoices') }}
+{%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['segment', 'region'] %}
+{%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
+
+with invoice_states_by_date as (
+    select * from {{ ref('int_kpi_invoice_states_by_date') }}
 ),
 
 payments as (
     select * from {{ ref('fct_payments') }}
 ),
 
-periods as (
-    select * from {{ ref('dim_periods') }}
-    where is_reporting_period
-),
-
 context as (
     select * from {{ ref('dim_reporting_context') }}
 ),
 
+-- Each reporting period, measured on its last day or the as-of date, whichever is
+-- earlier.
 measured_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        case
-            when periods.period_end > context.as_of_date then context.as_of_date
-            else periods.period_end
-        end as measured_on
-    from periods
-    cross join context
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- payments as they stood on the as-of date
@@ -48,21 +39,6 @@ visible_payments as (
     from payments
     cross join context
     where payments.attempted_date <= context.as_of_date
-),
-
-cash_received as (
-    select
-        invoice_id,
-        sum(
-            case
-                when status = 'succeeded' then amount
-                when status = 'refunded' then -1 * amount
-                else 0
-            end
-        ) as amount_received
-    from visible_payments
-    where status in ('succeeded', 'refunded')
-    group by invoice_id
 ),
 
 last_failures as (
@@ -88,48 +64,37 @@ failures as (
     group by last_failures.invoice_id
 ),
 
--- every issued invoice as it stood on the as-of date (gaps in the dates closed as in
--- kpi_receivables_aging); invoices issued after it fall outside every cohort below
+-- every issued invoice as it stood on the as-of date
 invoice_states as (
     select
-        invoices.invoice_id,
-        invoices.segment,
-        invoices.region,
-        invoices.status,
-        invoices.issued_date,
-        invoices.net_amount_reporting,
-        (
-            invoices.status = 'void'
-            and coalesce(invoices.voided_date, invoices.issued_date) <= context.as_of_date
-        ) as is_voided,
-        (
-            case
-                when invoices.status = 'paid' then coalesce(invoices.paid_date, invoices.issued_date)
-                else invoices.paid_date
-            end <= context.as_of_date
-        ) as is_paid,
-        {{ dbt.datediff('coalesce(invoices.due_date, invoices.issued_date)', 'context.as_of_date', 'day') }}
-            as days_past_due,
+        invoice_states_by_date.invoice_id,
+        invoice_states_by_date.segment,
+        invoice_states_by_date.region,
+        invoice_states_by_date.status,
+        invoice_states_by_date.issued_date,
+        invoice_states_by_date.net_amount_reporting,
+        invoice_states_by_date.is_voided,
+        invoice_states_by_date.is_paid,
+        invoice_states_by_date.days_past_due,
         -- open balance in the reporting currency, on the net-of-tax basis
         cast(
             case
-                when invoices.total = 0 then 0
+                when invoice_states_by_date.total = 0 then 0
                 else
-                    (invoices.total - coalesce(cash_received.amount_received, 0))
-                    * (invoices.total - coalesce(invoices.tax_amount, 0)) / invoices.total
-                    * invoices.fx_rate_to_reporting
+                    (invoice_states_by_date.total - coalesce(invoice_states_by_date.amount_received, 0))
+                    * (invoice_states_by_date.total - coalesce(invoice_states_by_date.tax_amount, 0))
+                    / invoice_states_by_date.total
+                    * invoice_states_by_date.fx_rate_to_reporting
             end
             as {{ dbt.type_numeric() }}
         ) as net_balance,
         failures.invoice_id is not null as has_failed_payment,
         coalesce(failures.is_recovered, 0) = 1 as is_recovered
-    from invoices
+    from invoice_states_by_date
     cross join context
-    left join cash_received
-        on invoices.invoice_id = cash_received.invoice_id
     left join failures
-        on invoices.invoice_id = failures.invoice_id
-    where invoices.status <> 'draft'
+        on invoice_states_by_date.invoice_id = failures.invoice_id
+    where invoice_states_by_date.measured_on = context.as_of_date
 ),
 
 classified as (
@@ -173,12 +138,8 @@ period_rows as (
 
 rolled_up as (
     select
-        period_rows.period_type,
-        period_rows.period_start,
-        period_rows.period_end,
-        period_rows.period_label,
-        coalesce(period_rows.segment, {{ rollup_label() }}) as segment,
-        coalesce(period_rows.region, {{ rollup_label() }}) as region,
+        {{ period_columns }},
+        {{ rollup_labels(dimensions) }},
         cast(sum(period_rows.billed_revenue) as {{ dbt.type_numeric() }}) as billed_revenue,
         cast(sum(period_rows.voided_amount) as {{ dbt.type_numeric() }}) as voided_amount,
         cast(sum(period_rows.uncollectible_amount) as {{ dbt.type_numeric() }}) as uncollectible_amount,
@@ -190,53 +151,16 @@ rolled_up as (
         cast(sum(period_rows.failed_payment_invoices) as {{ dbt.type_bigint() }}) as failed_payment_invoices,
         cast(sum(period_rows.recovered_failed_payment_invoices) as {{ dbt.type_bigint() }}) as recovered_failed_payment_invoices
     from period_rows
-    group by grouping sets (
-        (period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label),
-        (
-            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
-            period_rows.segment
-        ),
-        (
-            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
-            period_rows.region
-        ),
-        (
-            period_rows.period_type, period_rows.period_start, period_rows.period_end, period_rows.period_label,
-            period_rows.segment, period_rows.region
-        )
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- a period with no invoices still gets its grand-total row: zeros, NULL ratios
-empty_periods as (
-    select
-        measured_periods.period_type,
-        measured_periods.period_start,
-        measured_periods.period_end,
-        measured_periods.period_label,
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as billed_revenue,
-        0 as voided_amount,
-        0 as uncollectible_amount,
-        0 as over_90_days_past_due_amount,
-        0 as unrecovered_failed_payment_amount,
-        0 as leaking_invoices,
-        0 as failed_payment_invoices,
-        0 as recovered_failed_payment_invoices
-    from measured_periods
-    left join rolled_up
-        on measured_periods.period_type = rolled_up.period_type
-        and measured_periods.period_start = rolled_up.period_start
-        and rolled_up.segment = {{ rollup_label() }}
-        and rolled_up.region = {{ rollup_label() }}
-    where rolled_up.period_start is null
-),
-
 all_rows as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'measured_periods', period_columns, dimensions, [
+        'billed_revenue', 'voided_amount', 'uncollectible_amount',
+        'over_90_days_past_due_amount', 'unrecovered_failed_payment_amount', 'leaking_invoices',
+        'failed_payment_invoices', 'recovered_failed_payment_invoices'
+    ]) }}
 ),
 
 with_total as (

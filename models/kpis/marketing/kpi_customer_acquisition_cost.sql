@@ -4,12 +4,10 @@
 -- Expenses carry no account, so there is no segment or region cut: both columns hold
 -- 'all' (kept so every KPI model has the same customer dimensions).
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['channel'] %}
+{%- set rollups = [[], ['channel']] %}
 
-with periods as (
-    select * from {{ ref('dim_periods') }}
-),
-
-context as (
+with context as (
     select * from {{ ref('dim_reporting_context') }}
 ),
 
@@ -30,13 +28,7 @@ expenses as (
 ),
 
 reporting_periods as (
-    select
-        period_type,
-        period_start,
-        period_end,
-        period_label
-    from periods
-    where is_reporting_period
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- Spend up to the as-of date, under the channel it was booked to ('unknown' if none).
@@ -129,7 +121,10 @@ acquisition_events as (
 
 acquisition_events_by_period as (
     select
-        reporting_periods.*,
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        reporting_periods.period_end,
+        reporting_periods.period_label,
         acquisition_events.channel,
         acquisition_events.sales_expense,
         acquisition_events.marketing_expense,
@@ -144,43 +139,21 @@ rolled_up as (
         {{ period_columns }},
         {{ rollup_label() }} as segment,
         {{ rollup_label() }} as region,
-        coalesce(channel, {{ rollup_label() }}) as channel,
+        {{ rollup_labels(dimensions) }},
         sum(sales_expense) + sum(marketing_expense) as sales_and_marketing_expense,
         sum(sales_expense) as sales_expense,
         sum(marketing_expense) as marketing_expense,
         sum(new_customers) as new_customers
     from acquisition_events_by_period
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, channel)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period without spend or new customers keeps its grand-total row: zero sums,
 -- NULL CAC.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        {{ rollup_label() }} as channel,
-        0 as sales_and_marketing_expense,
-        0 as sales_expense,
-        0 as marketing_expense,
-        0 as new_customers
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, ['segment', 'region', 'channel'], [
+        'sales_and_marketing_expense', 'sales_expense', 'marketing_expense', 'new_customers'
+    ]) }}
 ),
 
 final as (

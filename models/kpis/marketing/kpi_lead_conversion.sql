@@ -2,12 +2,10 @@
 -- the period (the cohort) and how many of them, by the as-of date, had converted to an
 -- opportunity and had become customers.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['segment', 'region'] %}
+{%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
 
-with periods as (
-    select * from {{ ref('dim_periods') }}
-),
-
-context as (
+with context as (
     select * from {{ ref('dim_reporting_context') }}
 ),
 
@@ -16,13 +14,7 @@ leads as (
 ),
 
 reporting_periods as (
-    select
-        period_type,
-        period_start,
-        period_end,
-        period_label
-    from periods
-    where is_reporting_period
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- The funnel as it stood on the as-of date: a lead created after it does not exist
@@ -69,7 +61,10 @@ lead_outcomes as (
 -- January.
 lead_cohorts as (
     select
-        reporting_periods.*,
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        reporting_periods.period_end,
+        reporting_periods.period_label,
         lead_outcomes.segment,
         lead_outcomes.region,
         lead_outcomes.is_converted_to_opportunity,
@@ -82,42 +77,19 @@ lead_cohorts as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         count(*) as leads_created,
         sum(is_converted_to_opportunity) as leads_converted_to_opportunity,
         sum(is_converted_to_customer) as leads_converted_to_customer
     from lead_cohorts
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period without a lead keeps its grand-total row: zero counts, NULL rates.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as leads_created,
-        0 as leads_converted_to_opportunity,
-        0 as leads_converted_to_customer
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'leads_created', 'leads_converted_to_opportunity', 'leads_converted_to_customer'
+    ]) }}
 ),
 
 final as (

@@ -3,31 +3,20 @@
 -- marketing-sourced share of each. Whether a source is marketing comes from the
 -- lead_sources data (fct_opportunities.is_marketing_sourced), never from a list here.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['segment', 'region'] %}
+{%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
 
-with periods as (
-    select * from {{ ref('dim_periods') }}
-),
-
-context as (
-    select * from {{ ref('dim_reporting_context') }}
-),
-
-opportunities as (
+with opportunities as (
     select * from {{ ref('fct_opportunities') }}
 ),
 
-opportunity_history as (
-    select * from {{ ref('fct_opportunity_history') }}
+-- Each deal as the warehouse saw it on the as-of date (see kpi_win_rate).
+deal_states_on_as_of_date as (
+    select * from {{ ref('int_kpi_deal_states_on_as_of_date') }}
 ),
 
 reporting_periods as (
-    select
-        period_type,
-        period_start,
-        period_end,
-        period_label
-    from periods
-    where is_reporting_period
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- Each deal created by the as-of date, as the warehouse saw it on that date: its
@@ -36,22 +25,19 @@ reporting_periods as (
 -- are out.
 deals_on_as_of_date as (
     select
-        opportunity_history.opportunity_id,
+        deal_states_on_as_of_date.opportunity_id,
         opportunities.segment,
         opportunities.region,
-        opportunity_history.is_won,
-        opportunity_history.close_date,
-        opportunity_history.amount_reporting,
+        deal_states_on_as_of_date.is_won,
+        deal_states_on_as_of_date.close_date,
+        deal_states_on_as_of_date.amount_reporting,
         opportunities.created_date,
         opportunities.is_marketing_sourced,
-        context.as_of_date
-    from opportunity_history
+        deal_states_on_as_of_date.as_of_date
+    from deal_states_on_as_of_date
     inner join opportunities
-        on opportunity_history.opportunity_id = opportunities.opportunity_id
-    cross join context
-    where opportunity_history.valid_from <= context.as_of_date
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > context.as_of_date)
-        and opportunities.created_date <= context.as_of_date
+        on deal_states_on_as_of_date.opportunity_id = opportunities.opportunity_id
+    where opportunities.created_date <= deal_states_on_as_of_date.as_of_date
         and not opportunities.is_excluded
 ),
 
@@ -85,7 +71,10 @@ pipeline_events as (
 
 pipeline_events_by_period as (
     select
-        reporting_periods.*,
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        reporting_periods.period_end,
+        reporting_periods.period_label,
         pipeline_events.segment,
         pipeline_events.region,
         pipeline_events.is_marketing_sourced,
@@ -101,8 +90,7 @@ pipeline_events_by_period as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         sum(case when is_marketing_sourced then opportunities_created else 0 end)
             as marketing_sourced_opportunities_created,
         sum(opportunities_created) as opportunities_created,
@@ -115,42 +103,18 @@ rolled_up as (
             as marketing_sourced_bookings_amount,
         coalesce(sum(bookings_amount), 0) as bookings_amount
     from pipeline_events_by_period
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period without a created or won deal keeps its grand-total row: zero sums, NULL
 -- shares.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as marketing_sourced_opportunities_created,
-        0 as opportunities_created,
-        0 as marketing_sourced_pipeline_amount,
-        0 as pipeline_created_amount,
-        0 as marketing_sourced_deals_won,
-        0 as deals_won,
-        0 as marketing_sourced_bookings_amount,
-        0 as bookings_amount
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'marketing_sourced_opportunities_created', 'opportunities_created',
+        'marketing_sourced_pipeline_amount', 'pipeline_created_amount',
+        'marketing_sourced_deals_won', 'deals_won', 'marketing_sourced_bookings_amount',
+        'bookings_amount'
+    ]) }}
 ),
 
 final as (

@@ -2,17 +2,15 @@
 -- how many of them had at least one engagement activity (touch) in the period, and the
 -- touches on them.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['segment', 'region'] %}
+{%- set rollups = [[], ['segment'], ['region'], ['segment', 'region']] %}
 {#- The activity types that count as engagement; none (the default) = every type. -#}
 {%- set engagement_activity_types = var('engagement_activity_types', none) %}
 {%- if engagement_activity_types is string %}
     {%- set engagement_activity_types = [engagement_activity_types] %}
 {%- endif %}
 
-with periods as (
-    select * from {{ ref('dim_periods') }}
-),
-
-context as (
+with context as (
     select * from {{ ref('dim_reporting_context') }}
 ),
 
@@ -25,13 +23,7 @@ activities as (
 ),
 
 reporting_periods as (
-    select
-        period_type,
-        period_start,
-        period_end,
-        period_label
-    from periods
-    where is_reporting_period
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- Target accounts (the flag is the account's current one: the contract keeps no
@@ -52,7 +44,10 @@ target_accounts as (
 -- or not.
 target_accounts_by_period as (
     select
-        reporting_periods.*,
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        reporting_periods.period_end,
+        reporting_periods.period_label,
         target_accounts.account_id,
         target_accounts.segment,
         target_accounts.region
@@ -111,43 +106,20 @@ touches_on_target_accounts as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         count(*) as target_accounts,
         sum(case when touches > 0 then 1 else 0 end) as engaged_target_accounts,
         sum(touches) as target_account_touches
     from touches_on_target_accounts
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period without any target account keeps its grand-total row: zero counts, NULL
 -- ratios.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as target_accounts,
-        0 as engaged_target_accounts,
-        0 as target_account_touches
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'target_accounts', 'engaged_target_accounts', 'target_account_touches'
+    ]) }}
 ),
 
 final as (

@@ -2,39 +2,21 @@
 -- closed-won in the period, in total and per opportunity type (one column each, so the
 -- roll-up rows carry every type), with the deal counts.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['owner_user_id', 'team', 'segment', 'region'] %}
+{%- set rollups = [[], ['owner_user_id', 'team'], ['team'], ['segment'], ['region'], ['segment', 'region']] %}
 {%- set types = ['new_business', 'expansion', 'renewal'] %}
+{%- set measures = ['bookings_total'] %}
+{%- for type in types + ['other_type'] %}{% do measures.append('bookings_' ~ type) %}{% endfor %}
+{%- do measures.append('won_deals_total') %}
+{%- for type in types + ['other_type'] %}{% do measures.append('won_deals_' ~ type) %}{% endfor %}
 
-with periods as (
-    select * from {{ ref('dim_periods') }}
-),
-
-context as (
-    select * from {{ ref('dim_reporting_context') }}
-),
-
-opportunity_history as (
-    select * from {{ ref('fct_opportunity_history') }}
-),
-
-reporting_periods as (
-    select
-        period_type,
-        period_start,
-        period_end,
-        period_label
-    from periods
-    where is_reporting_period
+with reporting_periods as (
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- Each deal as the warehouse saw it on the as-of date (see kpi_win_rate).
 deal_states_on_as_of_date as (
-    select
-        opportunity_history.*,
-        context.as_of_date
-    from opportunity_history
-    cross join context
-    where opportunity_history.valid_from <= context.as_of_date
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > context.as_of_date)
+    select * from {{ ref('int_kpi_deal_states_on_as_of_date') }}
 ),
 
 won_deals as (
@@ -60,7 +42,10 @@ won_deals as (
 
 won_deals_by_period as (
     select
-        reporting_periods.*,
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        reporting_periods.period_end,
+        reporting_periods.period_label,
         won_deals.owner_user_id,
         won_deals.team,
         won_deals.segment,
@@ -75,10 +60,7 @@ won_deals_by_period as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
-        coalesce(team, {{ rollup_label() }}) as team,
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         coalesce(sum(amount_reporting), 0) as bookings_total,
         {%- for type in types + ['other_type'] %}
         coalesce(sum(case when booking_type = '{{ type }}' then amount_reporting else 0 end), 0) as bookings_{{ type }},
@@ -88,46 +70,13 @@ rolled_up as (
         count(case when booking_type = '{{ type }}' then 1 end) as won_deals_{{ type }}{{ "," if not loop.last }}
         {%- endfor %}
     from won_deals_by_period
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, owner_user_id, team),
-        ({{ period_columns }}, team),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period without a won deal keeps its grand-total row, with zero bookings: no
 -- ratio here, so zero is the true value.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as owner_user_id,
-        {{ rollup_label() }} as team,
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as bookings_total,
-        {%- for type in types + ['other_type'] %}
-        0 as bookings_{{ type }},
-        {%- endfor %}
-        0 as won_deals_total,
-        {%- for type in types + ['other_type'] %}
-        0 as won_deals_{{ type }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 final as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, measures) }}
 )
 
 select * from final

@@ -3,6 +3,8 @@
 -- before the checkpoint) against the bookings it forecast, as accuracy
 -- 1 - |forecast - actual| / actual and signed bias (forecast - actual) / actual.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['owner_user_id', 'team'] %}
+{%- set rollups = [[], ['owner_user_id', 'team'], ['team']] %}
 {%- set forecast_period_type = var('forecast_period_type', 'quarter') %}
 {%- set checkpoint_days = var('forecast_checkpoint_days', 0) | int %}
 {%- if forecast_period_type not in ['month', 'quarter', 'year'] -%}
@@ -17,38 +19,24 @@ context as (
     select * from {{ ref('dim_reporting_context') }}
 ),
 
-opportunity_history as (
-    select * from {{ ref('fct_opportunity_history') }}
+reporting_periods as (
+    select * from {{ ref('int_kpi_reporting_periods') }}
+),
+
+-- Each deal as the warehouse saw it on the as-of date (see kpi_win_rate).
+deal_states_on_as_of_date as (
+    select * from {{ ref('int_kpi_deal_states_on_as_of_date') }}
 ),
 
 forecasts as (
     select * from {{ ref('fct_forecasts') }}
 ),
 
-users as (
-    select * from {{ ref('dim_users') }}
-),
-
 -- Users who manage others call their team's number: their call is a roll-up of their
 -- reports' calls (and they book little themselves), so it would count twice in team
 -- and total rows. Only individual contributors' calls are compared.
 managers as (
-    select distinct manager_user_id as user_id
-    from users
-    where manager_user_id is not null
-),
-
--- The as-of date, not the calendar's flags, decides which periods exist.
-reporting_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label
-    from periods
-    cross join context
-    where periods.is_reporting_period
-        and periods.period_start <= context.as_of_date
+    select * from {{ ref('int_kpi_managers') }}
 ),
 
 -- The periods a call forecasts: a call's period_start names a period of type var
@@ -104,16 +92,13 @@ last_calls as (
 -- reporting currency, credited to the owner at close.
 bookings as (
     select
-        opportunity_history.owner_user_id as user_id,
-        opportunity_history.close_date,
-        coalesce(opportunity_history.amount_reporting, 0) as amount_reporting
-    from opportunity_history
-    cross join context
-    where opportunity_history.valid_from <= context.as_of_date
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > context.as_of_date)
-        and opportunity_history.is_won
-        and not opportunity_history.is_excluded
-        and opportunity_history.close_date <= context.as_of_date
+        owner_user_id as user_id,
+        close_date,
+        coalesce(amount_reporting, 0) as amount_reporting
+    from deal_states_on_as_of_date
+    where is_won
+        and not is_excluded
+        and close_date <= as_of_date
 ),
 
 -- Each call with what its user booked in the forecast period (to date, in the period
@@ -159,41 +144,19 @@ calls_by_period as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
-        coalesce(team, {{ rollup_label() }}) as team,
+        {{ rollup_labels(dimensions) }},
         sum(forecast_amount) as forecast_amount,
         sum(actual_amount) as actual_amount,
         count(*) as forecast_calls
     from calls_by_period
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, owner_user_id, team),
-        ({{ period_columns }}, team)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period with no call keeps its grand-total row: zero amounts, NULL accuracy.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as owner_user_id,
-        {{ rollup_label() }} as team,
-        0 as forecast_amount,
-        0 as actual_amount,
-        0 as forecast_calls
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'forecast_amount', 'actual_amount', 'forecast_calls'
+    ]) }}
 ),
 
 final as (

@@ -2,60 +2,44 @@
 -- deals pulled into the period during it (close date moved in from a later period),
 -- divided by the pipeline due in the period at its start.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['owner_user_id', 'team', 'segment', 'region'] %}
+{%- set rollups = [[], ['owner_user_id', 'team'], ['team'], ['segment'], ['region'], ['segment', 'region']] %}
 
-with periods as (
-    select * from {{ ref('dim_periods') }}
+with reporting_periods as (
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
-context as (
-    select * from {{ ref('dim_reporting_context') }}
+-- Each period is read at two moments: its opening (the end of the day before it
+-- starts, so a change on the first day already happens "during" the period) and its
+-- closing (its measured-on date: its last day, or the as-of date in the period holding
+-- it).
+deal_states_at_opening as (
+    select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'opening'
 ),
 
-opportunity_history as (
-    select * from {{ ref('fct_opportunity_history') }}
-),
-
--- Each period is read at its opening (the end of the day before it starts) and its
--- closing (its last day, or the as-of date in the period holding it). The as-of date,
--- not the calendar's flags, decides which periods exist and where they stop.
-reporting_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        cast({{ dbt.dateadd('day', -1, 'periods.period_start') }} as date) as opening_date,
-        case
-            when periods.period_end < context.as_of_date then periods.period_end
-            else context.as_of_date
-        end as closing_date
-    from periods
-    cross join context
-    where periods.is_reporting_period
-        and periods.period_start <= context.as_of_date
+deal_states_at_closing as (
+    select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'measured_on'
 ),
 
 -- Every deal open at the opening, with the close date it had then.
 open_at_opening as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
-        reporting_periods.closing_date,
-        opportunity_history.opportunity_id,
-        coalesce(opportunity_history.owner_user_id, 'unknown') as owner_user_id,
-        coalesce(opportunity_history.owner_team, 'unknown') as team,
-        coalesce(opportunity_history.segment, 'unknown') as segment,
-        coalesce(opportunity_history.region, 'unknown') as region,
-        opportunity_history.close_date as opening_close_date,
-        coalesce(opportunity_history.amount_reporting, 0) as opening_amount
-    from reporting_periods
-    inner join opportunity_history
-        on opportunity_history.valid_from <= reporting_periods.opening_date
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > reporting_periods.opening_date)
-    where opportunity_history.is_open
-        and not opportunity_history.is_excluded
+        deal_states_at_opening.period_type,
+        deal_states_at_opening.period_start,
+        deal_states_at_opening.period_end,
+        deal_states_at_opening.period_label,
+        deal_states_at_opening.opportunity_id,
+        coalesce(deal_states_at_opening.owner_user_id, 'unknown') as owner_user_id,
+        coalesce(deal_states_at_opening.owner_team, 'unknown') as team,
+        coalesce(deal_states_at_opening.segment, 'unknown') as segment,
+        coalesce(deal_states_at_opening.region, 'unknown') as region,
+        deal_states_at_opening.close_date as opening_close_date,
+        coalesce(deal_states_at_opening.amount_reporting, 0) as opening_amount
+    from deal_states_at_opening
+    where deal_states_at_opening.is_open
+        and not deal_states_at_opening.is_excluded
 ),
 
 -- The denominator: pipeline due in the period as it stood at the opening.
@@ -92,15 +76,15 @@ pulled_in as (
         0 as due_deal,
         0 as due_amount,
         1 as pulled_in_deal,
-        coalesce(opportunity_history.amount_reporting, 0) as pulled_in_amount
+        coalesce(deal_states_at_closing.amount_reporting, 0) as pulled_in_amount
     from open_at_opening
-    inner join opportunity_history
-        on open_at_opening.opportunity_id = opportunity_history.opportunity_id
-        and opportunity_history.valid_from <= open_at_opening.closing_date
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > open_at_opening.closing_date)
+    inner join deal_states_at_closing
+        on open_at_opening.period_type = deal_states_at_closing.period_type
+        and open_at_opening.period_start = deal_states_at_closing.period_start
+        and open_at_opening.opportunity_id = deal_states_at_closing.opportunity_id
     where open_at_opening.opening_close_date > open_at_opening.period_end
-        and (opportunity_history.is_open or opportunity_history.is_won)
-        and opportunity_history.close_date between open_at_opening.period_start and open_at_opening.period_end
+        and (deal_states_at_closing.is_open or deal_states_at_closing.is_won)
+        and deal_states_at_closing.close_date between open_at_opening.period_start and open_at_opening.period_end
 ),
 
 deal_contributions as (
@@ -112,50 +96,20 @@ deal_contributions as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
-        coalesce(team, {{ rollup_label() }}) as team,
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         sum(pulled_in_deal) as pulled_in_deals,
         sum(pulled_in_amount) as pulled_in_amount,
         sum(due_deal) as due_deals,
         sum(due_amount) as due_amount
     from deal_contributions
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, owner_user_id, team),
-        ({{ period_columns }}, team),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period with nothing due and nothing pulled in keeps its grand-total row.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as owner_user_id,
-        {{ rollup_label() }} as team,
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as pulled_in_deals,
-        0 as pulled_in_amount,
-        0 as due_deals,
-        0 as due_amount
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'pulled_in_deals', 'pulled_in_amount', 'due_deals', 'due_amount'
+    ]) }}
 ),
 
 final as (

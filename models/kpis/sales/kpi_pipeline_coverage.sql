@@ -2,114 +2,80 @@
 -- and region are always 'all'): at the period's end, the open pipeline due in the NEXT
 -- period of the same type / (the next period's quota - what is already booked for it).
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['owner_user_id', 'team'] %}
+{%- set rollups = [[], ['owner_user_id', 'team'], ['team']] %}
 
-with periods as (
-    select * from {{ ref('dim_periods') }}
+-- Each reporting period is read at its closing (its measured-on date: its last day,
+-- or the as-of date in the period holding it) and looks at the next period of the same
+-- type, which may lie after the as-of date (it is the calendar's, not a reporting period).
+with reporting_periods as (
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
-context as (
-    select * from {{ ref('dim_reporting_context') }}
-),
-
-opportunity_history as (
-    select * from {{ ref('fct_opportunity_history') }}
+-- Every deal as it stood at each period's closing.
+deal_states_by_period as (
+    select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'measured_on'
 ),
 
 quotas as (
     select * from {{ ref('fct_quotas') }}
 ),
 
-users as (
-    select * from {{ ref('dim_users') }}
-),
-
 -- Users who manage others carry their team's number: their quota is a roll-up of
 -- their reports' quotas and would count twice in team and total rows.
 managers as (
-    select distinct manager_user_id as user_id
-    from users
-    where manager_user_id is not null
-),
-
--- Each reporting period is read at its closing (its last day, or the as-of date in the
--- period holding it) and looks at the next period of the same type, which may lie
--- after the as-of date (it is the calendar's, not a reporting period).
-reporting_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        case
-            when periods.period_end < context.as_of_date then periods.period_end
-            else context.as_of_date
-        end as closing_date
-    from periods
-    cross join context
-    where periods.is_reporting_period
-        and periods.period_start <= context.as_of_date
-),
-
-with_next_period as (
-    select
-        reporting_periods.*,
-        next_periods.period_start as next_period_start,
-        next_periods.period_end as next_period_end,
-        next_periods.period_label as next_period_label
-    from reporting_periods
-    -- left join: a period at the calendar's end still gets its (empty) row
-    left join periods as next_periods
-        on reporting_periods.period_type = next_periods.period_type
-        and next_periods.period_start = cast({{ dbt.dateadd('day', 1, 'reporting_periods.period_end') }} as date)
+    select * from {{ ref('int_kpi_managers') }}
 ),
 
 -- Every deal as it stood at the closing, with a close date in the next period: open
 -- ones are the pipeline, won ones are already booked for it.
 next_period_deals as (
     select
-        with_next_period.period_type,
-        with_next_period.period_start,
-        coalesce(opportunity_history.owner_user_id, 'unknown') as user_id,
-        coalesce(opportunity_history.owner_team, 'unknown') as team,
-        sum(case when opportunity_history.is_open then 1 else 0 end) as pipeline_deals,
-        sum(case when opportunity_history.is_open then coalesce(opportunity_history.amount_reporting, 0) else 0 end)
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        coalesce(deal_states_by_period.owner_user_id, 'unknown') as user_id,
+        coalesce(deal_states_by_period.owner_team, 'unknown') as team,
+        sum(case when deal_states_by_period.is_open then 1 else 0 end) as pipeline_deals,
+        sum(case when deal_states_by_period.is_open then coalesce(deal_states_by_period.amount_reporting, 0) else 0 end)
             as pipeline_amount,
-        sum(case when opportunity_history.is_won then coalesce(opportunity_history.amount_reporting, 0) else 0 end)
+        sum(case when deal_states_by_period.is_won then coalesce(deal_states_by_period.amount_reporting, 0) else 0 end)
             as booked_amount
-    from with_next_period
-    inner join opportunity_history
-        on opportunity_history.valid_from <= with_next_period.closing_date
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > with_next_period.closing_date)
-    where not opportunity_history.is_excluded
-        and (opportunity_history.is_open or opportunity_history.is_won)
-        and opportunity_history.close_date between with_next_period.next_period_start and with_next_period.next_period_end
+    from reporting_periods
+    inner join deal_states_by_period
+        on reporting_periods.period_type = deal_states_by_period.period_type
+        and reporting_periods.period_start = deal_states_by_period.period_start
+    where not deal_states_by_period.is_excluded
+        and (deal_states_by_period.is_open or deal_states_by_period.is_won)
+        and deal_states_by_period.close_date
+            between reporting_periods.next_period_start and reporting_periods.next_period_end
     group by
-        with_next_period.period_type,
-        with_next_period.period_start,
-        coalesce(opportunity_history.owner_user_id, 'unknown'),
-        coalesce(opportunity_history.owner_team, 'unknown')
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        coalesce(deal_states_by_period.owner_user_id, 'unknown'),
+        coalesce(deal_states_by_period.owner_team, 'unknown')
 ),
 
 -- The next period's quota: quota periods lying wholly inside it (quota period_end is
 -- exclusive), managers' roll-up quotas left out, as in the quota attainment KPI.
 next_period_quotas as (
     select
-        with_next_period.period_type,
-        with_next_period.period_start,
+        reporting_periods.period_type,
+        reporting_periods.period_start,
         quotas.user_id,
         coalesce(quotas.team, 'unknown') as team,
         sum(quotas.amount_reporting) as quota_amount
-    from with_next_period
+    from reporting_periods
     inner join quotas
-        on quotas.period_start >= with_next_period.next_period_start
-        and quotas.period_end <= cast({{ dbt.dateadd('day', 1, 'with_next_period.next_period_end') }} as date)
+        on quotas.period_start >= reporting_periods.next_period_start
+        and quotas.period_end <= cast({{ dbt.dateadd('day', 1, 'reporting_periods.next_period_end') }} as date)
     where not exists (
         select 1 from managers
         where managers.user_id = quotas.user_id
     )
     group by
-        with_next_period.period_type,
-        with_next_period.period_start,
+        reporting_periods.period_type,
+        reporting_periods.period_start,
         quotas.user_id,
         coalesce(quotas.team, 'unknown')
 ),
@@ -135,13 +101,13 @@ user_periods as (
 
 user_period_rows as (
     select
-        with_next_period.period_type,
-        with_next_period.period_start,
-        with_next_period.period_end,
-        with_next_period.period_label,
-        with_next_period.next_period_start,
-        with_next_period.next_period_end,
-        with_next_period.next_period_label,
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        reporting_periods.period_end,
+        reporting_periods.period_label,
+        reporting_periods.next_period_start,
+        reporting_periods.next_period_end,
+        reporting_periods.next_period_label,
         user_periods.owner_user_id,
         user_periods.team,
         user_periods.pipeline_deals,
@@ -149,9 +115,9 @@ user_period_rows as (
         user_periods.booked_amount,
         user_periods.quota_amount
     from user_periods
-    inner join with_next_period
-        on user_periods.period_type = with_next_period.period_type
-        and user_periods.period_start = with_next_period.period_start
+    inner join reporting_periods
+        on user_periods.period_type = reporting_periods.period_type
+        and user_periods.period_start = reporting_periods.period_start
 ),
 
 {%- set grouped_columns = period_columns ~ ', next_period_start, next_period_end, next_period_label' %}
@@ -159,43 +125,21 @@ user_period_rows as (
 rolled_up as (
     select
         {{ grouped_columns }},
-        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
-        coalesce(team, {{ rollup_label() }}) as team,
+        {{ rollup_labels(dimensions) }},
         sum(pipeline_deals) as next_period_pipeline_deals,
         sum(pipeline_amount) as next_period_pipeline_amount,
         sum(quota_amount) as next_period_quota_amount,
         sum(booked_amount) as next_period_booked_amount
     from user_period_rows
-    group by grouping sets (
-        ({{ grouped_columns }}),
-        ({{ grouped_columns }}, owner_user_id, team),
-        ({{ grouped_columns }}, team)
-    )
+    {{ rollup_grouping_sets(grouped_columns, rollups) }}
 ),
 
 -- A period with no next-period pipeline, booking or quota keeps its grand-total row.
-empty_periods as (
-    select
-        {{ grouped_columns }},
-        {{ rollup_label() }} as owner_user_id,
-        {{ rollup_label() }} as team,
-        0 as next_period_pipeline_deals,
-        0 as next_period_pipeline_amount,
-        0 as next_period_quota_amount,
-        0 as next_period_booked_amount
-    from with_next_period
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = with_next_period.period_type
-            and rolled_up.period_start = with_next_period.period_start
-    )
-),
-
 unioned as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', grouped_columns, dimensions, [
+        'next_period_pipeline_deals', 'next_period_pipeline_amount', 'next_period_quota_amount',
+        'next_period_booked_amount'
+    ]) }}
 ),
 
 components as (

@@ -4,13 +4,27 @@
 -- open pipeline at the period's end that is past its close date or has had no
 -- activity on its account in the last `pipeline_no_activity_days` days.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['owner_user_id', 'team', 'segment', 'region'] %}
+{%- set rollups = [[], ['owner_user_id', 'team'], ['team'], ['segment'], ['region'], ['segment', 'region']] %}
 {%- set no_activity_days = var('pipeline_no_activity_days', 30) | int %}
 {%- if no_activity_days < 1 -%}
     {{ exceptions.raise_compiler_error("var pipeline_no_activity_days must be at least 1, got " ~ no_activity_days) }}
 {%- endif %}
 
-with periods as (
-    select * from {{ ref('dim_periods') }}
+with reporting_periods as (
+    select * from {{ ref('int_kpi_reporting_periods') }}
+),
+
+-- Each deal as the warehouse saw it on the as-of date (see kpi_win_rate).
+deal_states_on_as_of_date as (
+    select * from {{ ref('int_kpi_deal_states_on_as_of_date') }}
+),
+
+-- The open pipeline is looked at on the period's measured-on date: its last day, or
+-- the as-of date for the period holding it (nothing after the as-of date is visible).
+deal_states_by_period as (
+    select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'measured_on'
 ),
 
 context as (
@@ -29,23 +43,6 @@ activities as (
     select * from {{ ref('fct_activities') }}
 ),
 
--- The open pipeline is looked at on the period's last day, or on the as-of date for
--- the period holding it (nothing after the as-of date is visible).
-reporting_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        case
-            when periods.period_end < context.as_of_date then periods.period_end
-            else context.as_of_date
-        end as measured_on
-    from periods
-    cross join context
-    where periods.is_reporting_period
-),
-
 deals as (
     select
         opportunity_id,
@@ -57,15 +54,6 @@ deals as (
         created_date
     from opportunities
     where not is_excluded
-),
-
--- Each deal as the warehouse saw it on the as-of date (see kpi_win_rate).
-deal_states_on_as_of_date as (
-    select opportunity_history.*
-    from opportunity_history
-    cross join context
-    where opportunity_history.valid_from <= context.as_of_date
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > context.as_of_date)
 ),
 
 -- Reached a qualified stage (or was won) on or before the as-of date.
@@ -115,12 +103,12 @@ pipeline_created as (
 -- The open pipeline on each period's measurement date, with the state it had then.
 open_pipeline as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
-        reporting_periods.measured_on,
-        cast({{ dbt.dateadd('day', 1 - no_activity_days, 'reporting_periods.measured_on') }} as date)
+        deal_states_by_period.period_type,
+        deal_states_by_period.period_start,
+        deal_states_by_period.period_end,
+        deal_states_by_period.period_label,
+        deal_states_by_period.read_on as measured_on,
+        cast({{ dbt.dateadd('day', 1 - no_activity_days, 'deal_states_by_period.read_on') }} as date)
             as activity_window_start,
         deals.opportunity_id,
         deals.account_id,
@@ -128,15 +116,12 @@ open_pipeline as (
         deals.team,
         deals.segment,
         deals.region,
-        opportunity_history.close_date,
-        opportunity_history.amount_reporting
-    from reporting_periods
-    inner join opportunity_history
-        on opportunity_history.valid_from <= reporting_periods.measured_on
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > reporting_periods.measured_on)
+        deal_states_by_period.close_date,
+        deal_states_by_period.amount_reporting
+    from deal_states_by_period
     inner join deals
-        on opportunity_history.opportunity_id = deals.opportunity_id
-    where not opportunity_history.is_closed
+        on deal_states_by_period.opportunity_id = deals.opportunity_id
+    where not deal_states_by_period.is_closed
 ),
 
 -- Activities on the deal's account in the N days ending on the measurement date,
@@ -197,10 +182,7 @@ pipeline_facts as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
-        coalesce(team, {{ rollup_label() }}) as team,
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         coalesce(sum(created_amount), 0) as pipeline_created_amount,
         cast(sum(created_deals) as {{ dbt.type_bigint() }}) as pipeline_created_deals,
         coalesce(sum(qualified_amount), 0) as qualified_amount,
@@ -212,48 +194,18 @@ rolled_up as (
         coalesce(sum(no_recent_activity_amount), 0) as no_recent_activity_amount,
         cast(sum(no_recent_activity_deals) as {{ dbt.type_bigint() }}) as no_recent_activity_deals
     from pipeline_facts
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, owner_user_id, team),
-        ({{ period_columns }}, team),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period with no deal created and none open keeps its grand-total row: zero counts
 -- and amounts, NULL shares.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as owner_user_id,
-        {{ rollup_label() }} as team,
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as pipeline_created_amount,
-        0 as pipeline_created_deals,
-        0 as qualified_amount,
-        0 as qualified_deals,
-        0 as open_pipeline_amount,
-        0 as open_pipeline_deals,
-        0 as past_close_date_amount,
-        0 as past_close_date_deals,
-        0 as no_recent_activity_amount,
-        0 as no_recent_activity_deals
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'pipeline_created_amount', 'pipeline_created_deals', 'qualified_amount',
+        'qualified_deals', 'open_pipeline_amount', 'open_pipeline_deals',
+        'past_close_date_amount', 'past_close_date_deals', 'no_recent_activity_amount',
+        'no_recent_activity_deals'
+    ]) }}
 ),
 
 final as (

@@ -3,82 +3,56 @@
 -- size / average sales cycle days, in money per day), its four inputs over one
 -- trailing window, and its change from the previous period of the same type.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['owner_user_id', 'team', 'segment', 'region'] %}
+{%- set rollups = [[], ['owner_user_id', 'team'], ['team'], ['segment'], ['region'], ['segment', 'region']] %}
 {%- set dimension_columns = 'owner_user_id, team, segment, region' %}
 {%- set window_days = var('pipeline_velocity_window_days', 365) | int %}
 {%- if window_days < 1 -%}
     {{ exceptions.raise_compiler_error("var pipeline_velocity_window_days must be >= 1, got " ~ window_days) }}
 {%- endif %}
 
-with periods as (
-    select * from {{ ref('dim_periods') }}
+with reporting_periods as (
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
-context as (
-    select * from {{ ref('dim_reporting_context') }}
+-- Every deal as it stood on each period's measured-on date.
+deal_states_by_period as (
+    select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'measured_on'
 ),
 
 opportunities as (
     select * from {{ ref('fct_opportunities') }}
 ),
 
-opportunity_history as (
-    select * from {{ ref('fct_opportunity_history') }}
-),
-
--- Velocity is a snapshot: read at the period's closing (its last day, or the as-of
--- date in the period holding it), with won/lost/cycle taken over the trailing window
--- of var pipeline_velocity_window_days days ending on that day, whatever the period's
--- length, so months, quarters and years are comparable.
-reporting_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        case
-            when periods.period_end < context.as_of_date then periods.period_end
-            else context.as_of_date
-        end as closing_date
-    from periods
-    cross join context
-    where periods.is_reporting_period
-        and periods.period_start <= context.as_of_date
-),
-
-snapshot_windows as (
-    select
-        *,
-        cast({{ dbt.dateadd('day', -(window_days - 1), 'closing_date') }} as date) as window_start
-    from reporting_periods
-),
-
+-- Velocity is a snapshot: read at the period's closing (its measured-on date: its last
+-- day, or the as-of date in the period holding it), with won/lost/cycle taken over the
+-- trailing window of var pipeline_velocity_window_days days ending on that day,
+-- whatever the period's length, so months, quarters and years are comparable.
 -- Every deal as it stood at the closing.
 states_at_closing as (
     select
-        snapshot_windows.period_type,
-        snapshot_windows.period_start,
-        snapshot_windows.period_end,
-        snapshot_windows.period_label,
-        snapshot_windows.window_start,
-        snapshot_windows.closing_date,
-        coalesce(opportunity_history.owner_user_id, 'unknown') as owner_user_id,
-        coalesce(opportunity_history.owner_team, 'unknown') as team,
-        coalesce(opportunity_history.segment, 'unknown') as segment,
-        coalesce(opportunity_history.region, 'unknown') as region,
-        opportunity_history.is_open,
-        opportunity_history.is_qualified_stage,
-        opportunity_history.is_closed,
-        opportunity_history.is_won,
-        opportunity_history.close_date,
-        opportunity_history.amount_reporting,
+        deal_states_by_period.period_type,
+        deal_states_by_period.period_start,
+        deal_states_by_period.period_end,
+        deal_states_by_period.period_label,
+        cast({{ dbt.dateadd('day', -(window_days - 1), 'deal_states_by_period.read_on') }} as date) as window_start,
+        deal_states_by_period.read_on as closing_date,
+        coalesce(deal_states_by_period.owner_user_id, 'unknown') as owner_user_id,
+        coalesce(deal_states_by_period.owner_team, 'unknown') as team,
+        coalesce(deal_states_by_period.segment, 'unknown') as segment,
+        coalesce(deal_states_by_period.region, 'unknown') as region,
+        deal_states_by_period.is_open,
+        deal_states_by_period.is_qualified_stage,
+        deal_states_by_period.is_closed,
+        deal_states_by_period.is_won,
+        deal_states_by_period.close_date,
+        deal_states_by_period.amount_reporting,
         opportunities.created_date
-    from snapshot_windows
-    inner join opportunity_history
-        on opportunity_history.valid_from <= snapshot_windows.closing_date
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > snapshot_windows.closing_date)
+    from deal_states_by_period
     inner join opportunities
-        on opportunity_history.opportunity_id = opportunities.opportunity_id
-    where not opportunity_history.is_excluded
+        on deal_states_by_period.opportunity_id = opportunities.opportunity_id
+    where not deal_states_by_period.is_excluded
 ),
 
 -- Per deal, what it adds to each input: open qualified deals counted at the closing;
@@ -104,10 +78,7 @@ deal_inputs as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
-        coalesce(team, {{ rollup_label() }}) as team,
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         sum(open_qualified_deal) as open_qualified_deals,
         sum(won_deal) as won_deals,
         sum(lost_deal) as lost_deals,
@@ -115,44 +86,16 @@ rolled_up as (
         sum(won_amount) as won_amount,
         sum(won_cycle_days) as won_cycle_days
     from deal_inputs
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, owner_user_id, team),
-        ({{ period_columns }}, team),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period with no open qualified deal and nothing closed in the window keeps its
 -- grand-total row: zero counts, NULL velocity.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as owner_user_id,
-        {{ rollup_label() }} as team,
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as open_qualified_deals,
-        0 as won_deals,
-        0 as lost_deals,
-        0 as closed_deals,
-        0 as won_amount,
-        0 as won_cycle_days
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'open_qualified_deals', 'won_deals', 'lost_deals', 'closed_deals', 'won_amount',
+        'won_cycle_days'
+    ]) }}
 ),
 
 -- The four inputs, each NULL when it is undefined (no closed or no won deal).

@@ -2,63 +2,40 @@
 -- and region are always 'all'): bookings credited to the owner at close / the owner's
 -- quota for the period, and the team view, the share of reps at or above 100%.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['owner_user_id', 'team'] %}
+{%- set rollups = [[], ['owner_user_id', 'team'], ['team']] %}
 
-with periods as (
-    select * from {{ ref('dim_periods') }}
+with reporting_periods as (
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
-context as (
-    select * from {{ ref('dim_reporting_context') }}
-),
-
-opportunity_history as (
-    select * from {{ ref('fct_opportunity_history') }}
+-- Each deal as the warehouse saw it on the as-of date (see kpi_win_rate).
+deal_states_on_as_of_date as (
+    select * from {{ ref('int_kpi_deal_states_on_as_of_date') }}
 ),
 
 quotas as (
     select * from {{ ref('fct_quotas') }}
 ),
 
-users as (
-    select * from {{ ref('dim_users') }}
-),
-
 -- Users who manage others carry their team's number: their quota is a roll-up of
 -- their reports' quotas and would count twice in team and total rows.
 managers as (
-    select distinct manager_user_id as user_id
-    from users
-    where manager_user_id is not null
-),
-
--- The as-of date, not the calendar's flags, decides which periods exist.
-reporting_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label
-    from periods
-    cross join context
-    where periods.is_reporting_period
-        and periods.period_start <= context.as_of_date
+    select * from {{ ref('int_kpi_managers') }}
 ),
 
 -- Bookings: deals closed-won as the warehouse saw them on the as-of date (a deal won
 -- later is not booked yet), credited to the deal's owner (the owner at close).
 bookings as (
     select
-        coalesce(opportunity_history.owner_user_id, 'unknown') as user_id,
-        coalesce(opportunity_history.owner_team, 'unknown') as team,
-        opportunity_history.close_date,
-        coalesce(opportunity_history.amount_reporting, 0) as amount_reporting
-    from opportunity_history
-    cross join context
-    where opportunity_history.valid_from <= context.as_of_date
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > context.as_of_date)
-        and opportunity_history.is_won
-        and not opportunity_history.is_excluded
-        and opportunity_history.close_date <= context.as_of_date
+        coalesce(owner_user_id, 'unknown') as user_id,
+        coalesce(owner_team, 'unknown') as team,
+        close_date,
+        coalesce(amount_reporting, 0) as amount_reporting
+    from deal_states_on_as_of_date
+    where is_won
+        and not is_excluded
+        and close_date <= as_of_date
 ),
 
 bookings_by_user as (
@@ -148,43 +125,20 @@ rep_results as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
-        coalesce(team, {{ rollup_label() }}) as team,
+        {{ rollup_labels(dimensions) }},
         sum(bookings_amount) as bookings_amount,
         sum(quota_amount) as quota_amount,
         sum(is_at_or_above_quota) as reps_at_or_above_quota,
         sum(is_rep_with_quota) as reps_with_quota
     from rep_results
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, owner_user_id, team),
-        ({{ period_columns }}, team)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period with no quota and no bookings keeps its grand-total row.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as owner_user_id,
-        {{ rollup_label() }} as team,
-        0 as bookings_amount,
-        0 as quota_amount,
-        0 as reps_at_or_above_quota,
-        0 as reps_with_quota
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'bookings_amount', 'quota_amount', 'reps_at_or_above_quota', 'reps_with_quota'
+    ]) }}
 ),
 
 final as (

@@ -2,42 +2,20 @@
 -- deals won in the period took, from the deal's creation (and from the originating
 -- lead's first touch, where a lead links it) to its close date; average and median.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['owner_user_id', 'team', 'segment', 'region'] %}
+{%- set rollups = [[], ['owner_user_id', 'team'], ['team'], ['segment'], ['region'], ['segment', 'region']] %}
 
-with periods as (
-    select * from {{ ref('dim_periods') }}
-),
-
-context as (
-    select * from {{ ref('dim_reporting_context') }}
-),
-
-opportunities as (
-    select * from {{ ref('fct_opportunities') }}
-),
-
-opportunity_history as (
-    select * from {{ ref('fct_opportunity_history') }}
-),
-
-reporting_periods as (
-    select
-        period_type,
-        period_start,
-        period_end,
-        period_label
-    from periods
-    where is_reporting_period
+with reporting_periods as (
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- Each deal as the warehouse saw it on the as-of date (see kpi_win_rate).
 deal_states_on_as_of_date as (
-    select
-        opportunity_history.*,
-        context.as_of_date
-    from opportunity_history
-    cross join context
-    where opportunity_history.valid_from <= context.as_of_date
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > context.as_of_date)
+    select * from {{ ref('int_kpi_deal_states_on_as_of_date') }}
+),
+
+opportunities as (
+    select * from {{ ref('fct_opportunities') }}
 ),
 
 won_deals as (
@@ -76,7 +54,10 @@ cycle_days as (
 
 won_deals_by_period as (
     select
-        reporting_periods.*,
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        reporting_periods.period_end,
+        reporting_periods.period_label,
         cycle_days.owner_user_id,
         cycle_days.team,
         cycle_days.segment,
@@ -91,10 +72,7 @@ won_deals_by_period as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
-        coalesce(team, {{ rollup_label() }}) as team,
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         -- medians are not additive: each roll-up row computes its own
         percentile_cont(0.5) within group (order by days_to_close) as median_sales_cycle_days,
         percentile_cont(0.5) within group (order by days_from_first_touch) as median_days_from_first_touch,
@@ -103,43 +81,16 @@ rolled_up as (
         count(days_from_first_touch) as won_deals_with_first_touch,
         cast(coalesce(sum(days_from_first_touch), 0) as {{ dbt.type_bigint() }}) as total_days_from_first_touch
     from won_deals_by_period
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, owner_user_id, team),
-        ({{ period_columns }}, team),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period without a won deal keeps its grand-total row: zero counts, NULL averages.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as owner_user_id,
-        {{ rollup_label() }} as team,
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        cast(null as {{ type_double() }}) as median_sales_cycle_days,
-        cast(null as {{ type_double() }}) as median_days_from_first_touch,
-        0 as won_deals,
-        0 as total_sales_cycle_days,
-        0 as won_deals_with_first_touch,
-        0 as total_days_from_first_touch
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        ['median_sales_cycle_days', 'cast(null as ' ~ type_double() ~ ')'],
+        ['median_days_from_first_touch', 'cast(null as ' ~ type_double() ~ ')'], 'won_deals',
+        'total_sales_cycle_days', 'won_deals_with_first_touch', 'total_days_from_first_touch'
+    ]) }}
 ),
 
 final as (

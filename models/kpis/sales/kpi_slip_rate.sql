@@ -2,62 +2,46 @@
 -- were open at the period's start with a close date inside it, and the share of them
 -- (by count and by amount) still open at the period's end with a close date after it.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['owner_user_id', 'team', 'segment', 'region'] %}
+{%- set rollups = [[], ['owner_user_id', 'team'], ['team'], ['segment'], ['region'], ['segment', 'region']] %}
 
-with periods as (
-    select * from {{ ref('dim_periods') }}
-),
-
-context as (
-    select * from {{ ref('dim_reporting_context') }}
-),
-
-opportunity_history as (
-    select * from {{ ref('fct_opportunity_history') }}
+with reporting_periods as (
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- Each period is read at two moments: its opening (the end of the day before it
 -- starts, so a change on the first day already happens "during" the period) and its
--- closing (its last day, or the as-of date in the period holding it). The as-of date,
--- not the calendar's flags, decides which periods exist and where they stop.
-reporting_periods as (
-    select
-        periods.period_type,
-        periods.period_start,
-        periods.period_end,
-        periods.period_label,
-        cast({{ dbt.dateadd('day', -1, 'periods.period_start') }} as date) as opening_date,
-        case
-            when periods.period_end < context.as_of_date then periods.period_end
-            else context.as_of_date
-        end as closing_date
-    from periods
-    cross join context
-    where periods.is_reporting_period
-        and periods.period_start <= context.as_of_date
+-- closing (its measured-on date: its last day, or the as-of date in the period holding
+-- it).
+deal_states_at_opening as (
+    select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'opening'
+),
+
+deal_states_at_closing as (
+    select * from {{ ref('int_kpi_deal_states_by_period') }}
+    where read_at = 'measured_on'
 ),
 
 -- The cohort: deals open at the opening with a close date inside the period. Amounts
 -- are the opening ones, so both shares compare like with like.
 due_at_opening as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
-        reporting_periods.closing_date,
-        opportunity_history.opportunity_id,
-        coalesce(opportunity_history.owner_user_id, 'unknown') as owner_user_id,
-        coalesce(opportunity_history.owner_team, 'unknown') as team,
-        coalesce(opportunity_history.segment, 'unknown') as segment,
-        coalesce(opportunity_history.region, 'unknown') as region,
-        coalesce(opportunity_history.amount_reporting, 0) as due_amount
-    from reporting_periods
-    inner join opportunity_history
-        on opportunity_history.valid_from <= reporting_periods.opening_date
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > reporting_periods.opening_date)
-    where opportunity_history.is_open
-        and not opportunity_history.is_excluded
-        and opportunity_history.close_date between reporting_periods.period_start and reporting_periods.period_end
+        deal_states_at_opening.period_type,
+        deal_states_at_opening.period_start,
+        deal_states_at_opening.period_end,
+        deal_states_at_opening.period_label,
+        deal_states_at_opening.opportunity_id,
+        coalesce(deal_states_at_opening.owner_user_id, 'unknown') as owner_user_id,
+        coalesce(deal_states_at_opening.owner_team, 'unknown') as team,
+        coalesce(deal_states_at_opening.segment, 'unknown') as segment,
+        coalesce(deal_states_at_opening.region, 'unknown') as region,
+        coalesce(deal_states_at_opening.amount_reporting, 0) as due_amount
+    from deal_states_at_opening
+    where deal_states_at_opening.is_open
+        and not deal_states_at_opening.is_excluded
+        and deal_states_at_opening.close_date
+            between deal_states_at_opening.period_start and deal_states_at_opening.period_end
 ),
 
 -- The same deals at the closing. Won and lost deals are outcomes, not slips; a deal
@@ -66,25 +50,22 @@ outcomes_at_closing as (
     select
         due_at_opening.*,
         coalesce(
-            opportunity_history.is_open and opportunity_history.close_date > due_at_opening.period_end,
+            deal_states_at_closing.is_open and deal_states_at_closing.close_date > due_at_opening.period_end,
             false
         ) as is_slipped,
-        coalesce(opportunity_history.is_won, false) as is_won,
-        coalesce(opportunity_history.is_closed and not opportunity_history.is_won, false) as is_lost
+        coalesce(deal_states_at_closing.is_won, false) as is_won,
+        coalesce(deal_states_at_closing.is_closed and not deal_states_at_closing.is_won, false) as is_lost
     from due_at_opening
-    left join opportunity_history
-        on due_at_opening.opportunity_id = opportunity_history.opportunity_id
-        and opportunity_history.valid_from <= due_at_opening.closing_date
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > due_at_opening.closing_date)
+    left join deal_states_at_closing
+        on due_at_opening.period_type = deal_states_at_closing.period_type
+        and due_at_opening.period_start = deal_states_at_closing.period_start
+        and due_at_opening.opportunity_id = deal_states_at_closing.opportunity_id
 ),
 
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
-        coalesce(team, {{ rollup_label() }}) as team,
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         count(*) as due_deals,
         sum(due_amount) as due_amount,
         sum(case when is_slipped then 1 else 0 end) as slipped_deals,
@@ -93,44 +74,15 @@ rolled_up as (
         sum(case when is_lost then 1 else 0 end) as lost_deals,
         sum(case when is_slipped or is_won or is_lost then 0 else 1 end) as still_due_deals
     from outcomes_at_closing
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, owner_user_id, team),
-        ({{ period_columns }}, team),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period with nothing due keeps its grand-total row: zero counts, NULL rates.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as owner_user_id,
-        {{ rollup_label() }} as team,
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as due_deals,
-        0 as due_amount,
-        0 as slipped_deals,
-        0 as slipped_amount,
-        0 as won_deals,
-        0 as lost_deals,
-        0 as still_due_deals
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'due_deals', 'due_amount', 'slipped_deals', 'slipped_amount', 'won_deals', 'lost_deals',
+        'still_due_deals'
+    ]) }}
 ),
 
 final as (

@@ -2,39 +2,17 @@
 -- closed in the period (won or lost), their win rate by count and by amount, and the
 -- counts and amounts behind both ratios.
 {%- set period_columns = 'period_type, period_start, period_end, period_label' %}
+{%- set dimensions = ['owner_user_id', 'team', 'segment', 'region'] %}
+{%- set rollups = [[], ['owner_user_id', 'team'], ['team'], ['segment'], ['region'], ['segment', 'region']] %}
 
-with periods as (
-    select * from {{ ref('dim_periods') }}
-),
-
-context as (
-    select * from {{ ref('dim_reporting_context') }}
-),
-
-opportunity_history as (
-    select * from {{ ref('fct_opportunity_history') }}
-),
-
-reporting_periods as (
-    select
-        period_type,
-        period_start,
-        period_end,
-        period_label
-    from periods
-    where is_reporting_period
+with reporting_periods as (
+    select * from {{ ref('int_kpi_reporting_periods') }}
 ),
 
 -- Each deal as the warehouse saw it on the as-of date: a deal closed (or re-dated,
 -- or re-priced) after the as-of date is still open there, so it cannot count.
 deal_states_on_as_of_date as (
-    select
-        opportunity_history.*,
-        context.as_of_date
-    from opportunity_history
-    cross join context
-    where opportunity_history.valid_from <= context.as_of_date
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > context.as_of_date)
+    select * from {{ ref('int_kpi_deal_states_on_as_of_date') }}
 ),
 
 -- Closed (won or lost) by the as-of date, with a close date on or before it. Open
@@ -57,7 +35,10 @@ closed_deals as (
 
 closed_deals_by_period as (
     select
-        reporting_periods.*,
+        reporting_periods.period_type,
+        reporting_periods.period_start,
+        reporting_periods.period_end,
+        reporting_periods.period_label,
         closed_deals.owner_user_id,
         closed_deals.team,
         closed_deals.segment,
@@ -72,10 +53,7 @@ closed_deals_by_period as (
 rolled_up as (
     select
         {{ period_columns }},
-        coalesce(owner_user_id, {{ rollup_label() }}) as owner_user_id,
-        coalesce(team, {{ rollup_label() }}) as team,
-        coalesce(segment, {{ rollup_label() }}) as segment,
-        coalesce(region, {{ rollup_label() }}) as region,
+        {{ rollup_labels(dimensions) }},
         count(case when is_won then 1 end) as won_deals,
         count(case when not is_won then 1 end) as lost_deals,
         count(*) as closed_deals,
@@ -83,43 +61,14 @@ rolled_up as (
         coalesce(sum(case when is_won then 0 else amount_reporting end), 0) as lost_amount,
         coalesce(sum(amount_reporting), 0) as closed_amount
     from closed_deals_by_period
-    group by grouping sets (
-        ({{ period_columns }}),
-        ({{ period_columns }}, owner_user_id, team),
-        ({{ period_columns }}, team),
-        ({{ period_columns }}, segment),
-        ({{ period_columns }}, region),
-        ({{ period_columns }}, segment, region)
-    )
+    {{ rollup_grouping_sets(period_columns, rollups) }}
 ),
 
 -- A period without a closed deal keeps its grand-total row: zero counts, NULL rates.
-empty_periods as (
-    select
-        {{ period_columns }},
-        {{ rollup_label() }} as owner_user_id,
-        {{ rollup_label() }} as team,
-        {{ rollup_label() }} as segment,
-        {{ rollup_label() }} as region,
-        0 as won_deals,
-        0 as lost_deals,
-        0 as closed_deals,
-        0 as won_amount,
-        0 as lost_amount,
-        0 as closed_amount
-    from reporting_periods
-    where not exists (
-        select 1
-        from rolled_up
-        where rolled_up.period_type = reporting_periods.period_type
-            and rolled_up.period_start = reporting_periods.period_start
-    )
-),
-
 components as (
-    select * from rolled_up
-    union all
-    select * from empty_periods
+    {{ rolled_up_with_empty_periods('rolled_up', 'reporting_periods', period_columns, dimensions, [
+        'won_deals', 'lost_deals', 'closed_deals', 'won_amount', 'lost_amount', 'closed_amount'
+    ]) }}
 ),
 
 final as (
