@@ -97,6 +97,7 @@ def build_warehouse(
         raise BadInput(f"--raw-database {options.raw_database}: no such file")
     warehouse = options.warehouse.resolve()
     _refuse_to_replace_a_foreign_file(warehouse)
+    refuse_while_written(warehouse)  # before reading the folder: a held warehouse is the first thing to say
     file_warnings = []
     if options.data_dir is not None:  # the contract's file checks first: seconds, not minutes
         from .landing import check_folder
