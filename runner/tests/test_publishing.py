@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import published_copy
 from revops.build import BuildOptions, build_warehouse
 from revops.errors import ExitCode
 from revops.export import export_models
@@ -37,9 +38,8 @@ def test_two_builds_of_the_same_input_export_byte_identical_files(project, tiny_
     assert not different
 
 
-def test_a_build_killed_halfway_leaves_the_published_warehouse_intact(project, tiny_company, tmp_path):
-    warehouse = tmp_path / "revops.duckdb"
-    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+def test_a_build_killed_halfway_leaves_the_published_warehouse_intact(project, tiny_company, tiny_warehouse, tmp_path):
+    warehouse = published_copy(tiny_warehouse, tmp_path)  # tiny_company, built and published
     published = warehouse.read_bytes()
     building = tmp_path / ".revops.building"
     process = revops_process("build", "--data", str(tiny_company), "--warehouse", str(warehouse))
@@ -57,9 +57,9 @@ def test_a_build_killed_halfway_leaves_the_published_warehouse_intact(project, t
     assert query(warehouse, "select count(*) from core.dim_accounts") == [(2,)]
 
 
-def test_a_reader_during_a_rebuild_sees_the_old_data_then_a_new_connection_the_new(project, tiny_company, tmp_path):
-    warehouse = tmp_path / "revops.duckdb"
-    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+def test_a_reader_during_a_rebuild_sees_the_old_data_then_a_new_connection_the_new(
+        project, tiny_company, tiny_warehouse, tmp_path):
+    warehouse = published_copy(tiny_warehouse, tmp_path)  # tiny_company, built and published
     reader_code = (
         "import duckdb, sys\n"
         f"con = duckdb.connect({str(warehouse)!r}, read_only=True)\n"
