@@ -64,10 +64,10 @@ with duckdb.connect(sys.argv[2]) as connection:
 """
 
 
-def measured(command: list[str]) -> tuple[float, float]:
+def measured(command: list[str], quiet: bool = False) -> tuple[float, float]:
     """Run a command; return (seconds, peak resident memory of that command in MiB)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL if quiet else None)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -109,7 +109,7 @@ def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep
         data, warehouse = scratch / "data", scratch / "revops.duckdb"
         if keep is not None:  # kept, to compare its numbers (scripts/lib/kpi_snapshot.py)
             warehouse = keep / f"scale-{scale:g}" / "revops.duckdb"
-        generate_seconds, _ = measured(revops + ["demo", "--out", str(data), "--scale", str(scale)])
+        generate_seconds, _ = measured(revops + ["demo", "--out", str(data), "--scale", str(scale)], quiet=True)
         rows = sum(sum(1 for _ in path.open()) - 1 for path in data.glob("*.csv"))
         landing_seconds, landing_peak = measured(
             [sys.executable, "-c", _LANDING_CHILD, str(data), str(scratch / "landing.duckdb")])
@@ -180,17 +180,22 @@ def main() -> None:
         print(line, flush=True)
         print("        top models: " + ", ".join(f"{m['name']} {m['seconds']:.1f}s" for m in result["top_models"][:5]),
               flush=True)
+        if args.json:  # after each scale: a long run that stops keeps what it measured
+            write_json(args.json, results)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        document = {
-            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                        "python": platform.python_version(), "load_average_at_end": os.getloadavg()},
-            "command": " ".join(["benchmarks/build_at_scale.py"] + sys.argv[1:]),
-            "note": "node seconds are dbt's execution times summed over threads; wall seconds are the clock",
-            "results": results,
-        }
-        args.json.write_text(json.dumps(document, indent=2) + "\n")
         print(f"wrote {args.json}")
+
+
+def write_json(path: Path, results: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                    "python": platform.python_version(), "load_average_at_end": os.getloadavg()},
+        "command": " ".join(["benchmarks/build_at_scale.py"] + sys.argv[1:]),
+        "note": "node seconds are dbt's execution times summed over threads; wall seconds are the clock",
+        "results": results,
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n")
 
 
 if __name__ == "__main__":
