@@ -2,6 +2,9 @@
     find `core.fct_opportunities` under the same name on every target. Models without
     one go to the target's schema. -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
+    {#- dbt calls this for every node while parsing: the one place where every variable
+        is checked before any SQL is rendered (macros/conventions/variables.sql). -#}
+    {%- do check_variables() -%}
     {%- if custom_schema_name is none -%}
         {{ target.schema }}
     {%- else -%}

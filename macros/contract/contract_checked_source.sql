@@ -29,7 +29,7 @@
                 end as dq_column_before_keys,
                 case
                     {%- for check in checks %}
-                    when {{ check.condition }} then {{ check.reason_sql or sql_string(check.reason) }}
+                    when {{ check.condition }} then {{ check.reason_sql or sql_literal(check.reason) }}
                     {%- endfor %}
                 end as dq_reason_before_keys
             from {{ contract_source(table_name) }} as source
@@ -61,7 +61,7 @@
                 ranked.*,
                 case
                     when ranked.dq_reason_before_keys is not null then ranked.dq_column_before_keys
-                    when ranked.rank_within_key > 1 then {{ sql_string(key | join(", ")) }}
+                    when ranked.rank_within_key > 1 then {{ sql_literal(key | join(", ")) }}
                 end as dq_column,
                 case
                     when ranked.dq_reason_before_keys is not null then ranked.dq_reason_before_keys
@@ -238,7 +238,7 @@
     {%- endfor -%}
     {%- set on_date = 'coalesce(' ~ (dates | join(', ')) ~ ')' if dates | length > 1 else dates[0] -%}
     {%- set amount = parse_contract_value('source.' ~ conversion.amount, 'money') -%}
-    {%- set condition = amount ~ ' is not null and ' ~ currency ~ ' != ' ~ sql_string(reporting_currency())
+    {%- set condition = amount ~ ' is not null and ' ~ currency ~ ' != ' ~ sql_literal(checked_var('reporting_currency'))
         ~ ' and not exists (select 1 from ' ~ ref('stg_contract__fx_rates') ~ ' as rates'
         ~ ' where rates.currency = ' ~ currency ~ ' and rates.rate_date <= ' ~ on_date ~ ')' -%}
     {%- set day = 'cast(' ~ on_date ~ ' as ' ~ dbt.type_string() ~ ')' -%}

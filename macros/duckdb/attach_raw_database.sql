@@ -11,6 +11,6 @@
         {{ exceptions.raise_compiler_error("var raw_database attaches a DuckDB file; on " ~ target.type
             ~ ", name the database in the contract source instead") }}
     {%- endif -%}
-    {%- do run_query("attach if not exists '" ~ (path | replace("'", "''")) ~ "' as raw_input (read_only)") -%}
+    {%- do run_query("attach if not exists " ~ sql_literal(path) ~ " as raw_input (read_only)") -%}
     {{ return('') }}
 {% endmacro %}

@@ -28,7 +28,7 @@ derived_stages as (
 no_rates as (
     select
         'fx_rates' as subject,
-        {{ sql_string('no fx_rates: every amount is taken to be in ' ~ reporting_currency()
+        {{ sql_literal('no fx_rates: every amount is taken to be in ' ~ checked_var('reporting_currency')
                       ~ ' (an amount in another currency is quarantined with the rate to add)') }}
             as default_used,
         0 as affected_rows

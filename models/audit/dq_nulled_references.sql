@@ -24,13 +24,13 @@ with
 {%- do selects.append(name) %}
 {{ name }} as (
     select
-        {{ sql_string(table_name) }} as table_name,
+        {{ sql_literal(table_name) }} as table_name,
         _source_line as source_line,
         {{ dbt.concat(intersperse_key(key)) }} as row_key,
-        {{ sql_string(reference.column) }} as column_name,
+        {{ sql_literal(reference.column) }} as column_name,
         {{ reference.column }}__dangling as missing_value,
-        {{ sql_string(reference.target_table ~ '.' ~ reference.target_column) }} as referenced_column,
-        {{ sql_string('no valid ' ~ reference.target_table ~ ' row with this ' ~ reference.target_column
+        {{ sql_literal(reference.target_table ~ '.' ~ reference.target_column) }} as referenced_column,
+        {{ sql_literal('no valid ' ~ reference.target_table ~ ' row with this ' ~ reference.target_column
                       ~ ' (missing, or quarantined itself): set to NULL') }} as reason
     from {{ ref('base_contract__' ~ table_name) }} as checked
     where dq_reason is null

@@ -3,6 +3,13 @@
 The published warehouse is only ever replaced by a complete, tested build, with one
 rename. A failed or killed build leaves it as it was, and a reader holding it open
 keeps seeing the old data until it reconnects.
+
+Publishing owns the warehouse's sidecar file too. DuckDB keeps uncheckpointed writes in
+`<file>.wal` and replays that log onto whatever file has the name when it is next
+opened: a stale log from a killed read-write session (the `duckdb` shell opens
+read-write by default) would be replayed onto the new build. So the fresh build is
+checkpointed into its one file, a publish is refused while a process holds the
+warehouse read-write, and a writer's leftover log is removed before the rename.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ import errno
 import fcntl
 import os
 import shutil
+import struct
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +30,7 @@ from typing import Iterator
 import logging
 
 from .dbt_invocation import DbtOutcome, ProgressCallback, invoke_dbt
-from .errors import BadInput, BuildFailed, WarehouseBusy
+from .errors import BadInput, BadUsage, BuildFailed, WarehouseBusy
 from .project import Project
 
 log = logging.getLogger(__name__)
@@ -86,17 +95,22 @@ def build_warehouse(
         raise BadInput(f"--data {options.data_dir}: no such folder")
     if options.raw_database is not None and not options.raw_database.is_file():
         raise BadInput(f"--raw-database {options.raw_database}: no such file")
+    warehouse = options.warehouse.resolve()
+    _refuse_to_replace_a_foreign_file(warehouse)
     file_warnings = []
     if options.data_dir is not None:  # the contract's file checks first: seconds, not minutes
         from .landing import check_folder
 
         file_warnings = [str(problem) for problem in check_folder(project.contract_sources, options.data_dir).warnings]
-    warehouse = options.warehouse.resolve()
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BadUsage(f"--warehouse {warehouse}: cannot create its folder ({error.strerror})") from None
     started = time.monotonic()
     with _exclusive_build_lock(warehouse, wait=options.wait_for_lock):
+        refuse_while_written(warehouse)  # before the build's minutes, not only at the end
         staging = _staging_path(warehouse)
-        shutil.rmtree(staging.parent, ignore_errors=True)
+        shutil.rmtree(staging.parent, ignore_errors=True)  # the last failed build, if any
         staging.parent.mkdir(parents=True)
         outcome = invoke_dbt(
             project,
@@ -112,9 +126,14 @@ def build_warehouse(
         if not outcome.success:
             raise BuildFailed(
                 "the build failed; the published warehouse was left unchanged",
-                details=_failure_lines(outcome, staging) + quarantine_summary(staging),
+                details=_failure_lines(outcome, staging) + quarantine_summary(staging) + _left_for_inspection(staging),
             )
-        os.replace(staging, warehouse)
+        seal(staging)
+        try:
+            publish(staging, warehouse)
+        except WarehouseBusy as busy:
+            busy.details.append(f"the tested build was not published; it is at {staging} until the next build")
+            raise
         shutil.rmtree(staging.parent, ignore_errors=True)
     return BuildResult(warehouse=warehouse, outcome=outcome, seconds=time.monotonic() - started,
                        file_warnings=file_warnings)
@@ -123,6 +142,115 @@ def build_warehouse(
 def _failed_landing(outcome: DbtOutcome) -> bool:
     """The run stopped in the hook landing the files: a file DuckDB could not read."""
     return bool(outcome.error) and not outcome.failures and "land_contract_files" in outcome.error
+
+
+def wal_path(database: Path) -> Path:
+    """DuckDB's write-ahead log of a database file: the same name plus `.wal`."""
+    return database.with_name(database.name + ".wal")
+
+
+def seal(database: Path) -> None:
+    """Checkpoint a finished build so that everything it holds is in its one file and
+    no write-ahead log of its own is left to travel, or go astray, with it."""
+    import duckdb
+
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("checkpoint")
+    if wal_path(database).exists():  # DuckDB removes the log when it checkpoints on close
+        raise RuntimeError(f"{wal_path(database)} is still there after a checkpoint")
+
+
+def publish(fresh: Path, warehouse: Path) -> None:
+    """Replace `warehouse` with the sealed database `fresh`: one rename, after removing
+    the log a killed writer left, with no writer able to open it in between.
+
+    Refused (WarehouseBusy) while a process holds the warehouse read-write: its log
+    would be written beside, and replayed onto, the new file. Read-only readers do not
+    block a publish; they keep the old file until they reconnect. DuckDB takes POSIX
+    (fcntl) locks on the whole file: a write lock read-write, a read lock read-only. A
+    read lock held here for the swap therefore lets readers in and keeps writers out.
+    (POSIX locks are per process: a read-write connection to `warehouse` inside this
+    very process would go unseen, and closing the descriptor below would drop its
+    lock. The runner never holds one.)"""
+    try:
+        descriptor = os.open(warehouse, os.O_RDONLY)
+    except FileNotFoundError:  # the first build
+        os.replace(fresh, warehouse)
+        return
+    try:
+        try:
+            fcntl.lockf(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno in (errno.EAGAIN, errno.EACCES):
+                raise _written_elsewhere(warehouse, _writer_pid(descriptor)) from None
+            raise
+        wal_path(warehouse).unlink(missing_ok=True)
+        os.replace(fresh, warehouse)
+    finally:
+        os.close(descriptor)  # releases the read lock
+
+
+def refuse_while_written(warehouse: Path) -> None:
+    """WarehouseBusy when a process holds `warehouse` read-write (readers are fine)."""
+    try:
+        descriptor = os.open(warehouse, os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        pid = _writer_pid(descriptor)
+        if pid is None:  # not Linux: find out by trying the read lock
+            try:
+                fcntl.lockf(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+        raise _written_elsewhere(warehouse, pid)
+    finally:
+        os.close(descriptor)
+
+
+def _writer_pid(descriptor: int) -> int | None:
+    """The process holding a write lock on the file (F_GETLK), or None: no writer, or
+    not knowable here (the `struct flock` layout below is Linux's)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    layout = "hhqqi"  # l_type, l_whence, l_start, l_len, l_pid
+    request = struct.pack(layout, fcntl.F_RDLCK, os.SEEK_SET, 0, 0, 0)
+    lock_type, _, _, _, pid = struct.unpack(layout, fcntl.fcntl(descriptor, fcntl.F_GETLK, request))
+    return None if lock_type == fcntl.F_UNLCK else pid
+
+
+def _written_elsewhere(warehouse: Path, pid: int | None) -> WarehouseBusy:
+    holder = f"process {pid}" if pid else "another process"
+    return WarehouseBusy(
+        f"{warehouse} is open read-write by {holder} (a duckdb shell opens read-write by default); "
+        "close it, then build again",
+        details=["a build is published only while nothing writes to the warehouse; read-only "
+                 "connections (duckdb -readonly, BI tools) do not get in the way"],
+    )
+
+
+def _refuse_to_replace_a_foreign_file(warehouse: Path) -> None:
+    """`--warehouse` names a file the build will replace: never a CSV or anything else
+    that is not a DuckDB database (an empty file is fine)."""
+    from .warehouse import looks_like_duckdb
+
+    if warehouse.is_file() and warehouse.stat().st_size > 0 and not looks_like_duckdb(warehouse):
+        raise BadInput(f"--warehouse {warehouse} is not a DuckDB warehouse; the build would replace it, "
+                       "so it stops here", details=["name a new file, or the warehouse an earlier build wrote"])
+
+
+def _left_for_inspection(staging: Path) -> list[str]:
+    """Where the failed build was left (kept for inspection until the next build)."""
+    if not staging.is_file():
+        return []
+    lines = [f"the failed build is at {staging}; open it read-only to inspect "
+             f"(duckdb -readonly {staging}); it is removed by the next build"]
+    log = staging.parent / ".dbt" / "logs" / "dbt.log"
+    if log.is_file():
+        lines.append(f"dbt's log of it: {log}")
+    return lines
 
 
 def _staging_path(warehouse: Path) -> Path:

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from .errors import ExitCode, RevopsError
+from .options import Invalid, check_currency, check_identifier, check_variables, did_you_mean
 from .project import Project
 
 EXIT_CODES_HELP = """
@@ -25,8 +26,10 @@ Exit codes:
   2   usage error: a bad option or argument
   3   bad input: a file or folder is missing, unreadable or breaks the contract
   4   no warehouse yet: run `revops build` first
-  5   another build of the same warehouse is running
+  5   the warehouse is busy: another build of it is running, or a process
+      holds it open read-write
   70  internal error: a bug; rerun with --debug and report the traceback
+  130 interrupted (Ctrl-C)
 """
 
 
@@ -36,7 +39,7 @@ def _project() -> Project:
 
 def handle_errors(command):
     """The one error boundary: a RevopsError becomes a message and its exit code;
-    anything else is a bug (traceback only with --debug)."""
+    Ctrl-C says so and exits 130; anything else is a bug (traceback only with --debug)."""
 
     @wraps(command)
     def wrapper(*args, **kwargs):
@@ -50,7 +53,10 @@ def handle_errors(command):
             if debug:
                 traceback.print_exc()
             sys.exit(int(error.exit_code))
-        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            click.secho("interrupted", fg="red", err=True)
+            sys.exit(int(ExitCode.INTERRUPTED))
+        except (click.exceptions.Exit, click.ClickException):
             raise
         except Exception as error:  # noqa: BLE001 - the boundary for bugs
             click.secho(f"internal error: {type(error).__name__}: {error}", fg="red", err=True)
@@ -61,6 +67,34 @@ def handle_errors(command):
             sys.exit(int(ExitCode.INTERNAL))
 
     return wrapper
+
+
+class _Choice(click.Choice):
+    """click.Choice, with a did-you-mean for a near miss (`salesfroce`)."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as error:
+            hint = did_you_mean(value, [str(choice) for choice in self.choices])
+            if not hint:
+                raise
+            self.fail(f"{error.message.rstrip('.')}{hint}", param, ctx)
+
+
+def _checked(check, *, with_project: bool = False):
+    """A Click callback running an options.check_* function on the value: a bad value
+    is a usage error (exit 2) before anything runs."""
+
+    def callback(ctx, param, value):
+        if value is None:
+            return None
+        try:
+            return check(value, _project()) if with_project else check(value)
+        except Invalid as error:
+            raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+
+    return callback
 
 
 def _warehouse_option(function):
@@ -95,7 +129,8 @@ def main(debug: bool) -> None:
         logging.getLogger("revops").setLevel(logging.DEBUG)
 
 
-def _parse_vars(pairs: tuple[str, ...]) -> dict:
+def _parse_vars(pairs: tuple[str, ...], project: Project) -> dict:
+    """--var NAME=VALUE pairs, VALUE read as YAML, each checked by its kind."""
     import yaml
 
     variables = {}
@@ -107,7 +142,12 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict:
             variables[name.strip()] = yaml.safe_load(value)
         except yaml.YAMLError as error:
             raise click.BadParameter(f"{pair!r}: the value is not YAML ({error})", param_hint="--var") from None
-    return variables
+        except ValueError:  # YAML-shaped but impossible, such as the date 2024-02-30: checked as text
+            variables[name.strip()] = value
+    try:
+        return check_variables(variables, project)
+    except Invalid as error:
+        raise click.BadParameter(str(error), param_hint="--var") from None
 
 
 @main.command(epilog=EXIT_CODES_HELP)
@@ -115,17 +155,17 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict:
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
               envvar="REVOPS_DATA", show_envvar=True,
               help="A folder of contract tables (<table>.csv or <table>.parquet). [default: the demo company]")
-@click.option("--raw-schema", envvar="REVOPS_RAW_SCHEMA", show_envvar=True,
+@click.option("--raw-schema", envvar="REVOPS_RAW_SCHEMA", show_envvar=True, callback=_checked(check_identifier),
               help="Read the contract tables from this schema instead (of --raw-database).")
 @click.option("--raw-database", type=click.Path(dir_okay=False, path_type=Path),
               envvar="REVOPS_RAW_DATABASE", show_envvar=True,
               help="A DuckDB file holding --raw-schema and the source systems' schemas (for "
                    "example where Fivetran, Airbyte or dlt writes); attached read-only.")
-@click.option("--crm-source", type=click.Choice(["contract", "salesforce", "hubspot"]), default="contract",
+@click.option("--crm-source", type=_Choice(["contract", "salesforce", "hubspot"]), default="contract",
               envvar="REVOPS_CRM_SOURCE", show_envvar=True, show_default=True,
               help="Read accounts, users, deals, stages, history and activities from this CRM "
                    "as an ELT tool lands it (schema: --var salesforce_schema=... / hubspot_schema=...).")
-@click.option("--billing-source", type=click.Choice(["contract", "stripe"]), default="contract",
+@click.option("--billing-source", type=_Choice(["contract", "stripe"]), default="contract",
               envvar="REVOPS_BILLING_SOURCE", show_envvar=True, show_default=True,
               help="Read subscriptions, invoices and payments from this billing system as an ELT "
                    "tool lands it (schema: --var stripe_schema=...).")
@@ -134,6 +174,7 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict:
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), envvar="REVOPS_AS_OF", show_envvar=True,
               help="'Today' for every KPI (YYYY-MM-DD). [default: the latest event date in the data]")
 @click.option("--reporting-currency", envvar="REVOPS_REPORTING_CURRENCY", show_envvar=True,
+              callback=_checked(check_currency, with_project=True),
               help="ISO 4217 code every amount is converted to. [default: USD]")
 @click.option("--fiscal-year-start-month", type=click.IntRange(1, 12),
               envvar="REVOPS_FISCAL_YEAR_START_MONTH", show_envvar=True,
@@ -155,7 +196,9 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
     """Build the warehouse: load the data, run every model and test, publish.
 
     The build is written to a fresh file and replaces the published warehouse only
-    when every model and test passed, so a failed build changes nothing.
+    when every model and test passed, so a failed build changes nothing (it is kept
+    for inspection until the next build; the message says where). A warehouse that a
+    process holds open read-write is not replaced (exit 5); readers do not block it.
 
     \b
     Examples:
@@ -187,7 +230,7 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
         wait_for_lock=wait_for_lock,
         crm_source=crm_source,
         billing_source=billing_source,
-        extra_vars=_parse_vars(extra_vars),
+        extra_vars=_parse_vars(extra_vars, project),
     )
     source = f"the files in {data_dir}" if data_dir else (f"schema {raw_schema}" if raw_schema else "the demo company")
     if uses_source_systems:
@@ -311,6 +354,7 @@ def kpis(warehouse, period_type, period, metrics, segment, region, team, owner) 
               required=True, envvar="REVOPS_DATA", show_envvar=True,
               help="The folder of contract tables to check (<table>.csv, .csv.gz or .parquet).")
 @click.option("--reporting-currency", envvar="REVOPS_REPORTING_CURRENCY", show_envvar=True,
+              callback=_checked(check_currency, with_project=True),
               help="As for build: amounts in this currency need no exchange rate. [default: USD]")
 @click.option("--max-quarantined-share", type=click.FloatRange(min=0, max=1), envvar="REVOPS_MAX_QUARANTINED_SHARE",
               show_envvar=True, help="As for build: the share of a table's rows that may be quarantined. [default: 0.01]")
@@ -364,7 +408,7 @@ def validate(data_dir, reporting_currency, max_quarantined_share, max_problems) 
         click.secho(f"{data_dir} follows the input contract", fg="green")
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES_HELP)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               envvar="REVOPS_DEMO_DIR", show_envvar=True,
               help="Folder for the CSV files. [default: seeds/demo in the project]")

@@ -108,6 +108,8 @@ def invoke_dbt(
             result = dbtRunner(callbacks=[on_event]).invoke(command)
         finally:
             release_duckdb_file()
+    if isinstance(result.exception, KeyboardInterrupt):  # dbtRunner catches even Ctrl-C
+        raise KeyboardInterrupt
     return _outcome(result)
 
 

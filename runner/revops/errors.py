@@ -18,8 +18,9 @@ class ExitCode(enum.IntEnum):
     USAGE = 2  # bad command line (Click's own code for usage errors)
     BAD_INPUT = 3  # input data or a file could not be read or breaks the contract
     NO_WAREHOUSE = 4  # nothing to export or query: build first
-    BUSY = 5  # another build holds the warehouse
+    BUSY = 5  # another build, or a read-write connection, holds the warehouse
     INTERNAL = 70  # a bug: please report it with the --debug output
+    INTERRUPTED = 130  # Ctrl-C (SIGINT), as shells report 128 + signal 2
 
 
 class RevopsError(Exception):
@@ -36,6 +37,13 @@ class RevopsError(Exception):
 
 class BuildFailed(RevopsError):
     exit_code = ExitCode.BUILD_FAILED
+
+
+class BadUsage(RevopsError):
+    """An option that cannot work, found only when the work starts (an --out folder that
+    cannot be written): the same exit code as Click's own usage errors."""
+
+    exit_code = ExitCode.USAGE
 
 
 class BadInput(RevopsError):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BadInput
+from .errors import BadInput, BadUsage
 from .warehouse import read_only_connection
 
 # What `export` writes: the conformed marts, the KPI models, and the audit tables
@@ -57,9 +58,7 @@ def export_models(
             f"no such model to export: {', '.join(unknown)}",
             details=[f"exportable models: {', '.join(available)}"],
         )
-    if out_dir.exists() and not out_dir.is_dir():
-        raise BadInput(f"--out {out_dir} is a file, not a folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    prepare_out_dir(out_dir)
     schema_of = _schemas(warehouse)
     written: list[ExportedFile] = []
     with read_only_connection(warehouse) as connection:
@@ -81,6 +80,20 @@ def export_models(
                 if on_file is not None:
                     on_file(exported)
     return written
+
+
+def prepare_out_dir(out_dir: Path) -> None:
+    """Create `out_dir` if needed and prove a file can be written in it: a folder that
+    cannot be written is a usage error (exit 2), said before any model is exported."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BadUsage(f"--out {out_dir} is a file, not a folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".revops-write-test-"):
+            pass
+    except OSError as error:
+        raise BadUsage(f"--out {out_dir}: cannot write there ({error.strerror or error})",
+                       details=["choose a folder you can write to"]) from None
 
 
 def _schemas(warehouse: Path) -> dict[str, str]:

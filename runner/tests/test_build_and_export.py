@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import published_copy
 from revops.build import BuildOptions, build_warehouse
 from revops.cli import main
-from revops.errors import BadInput, BuildFailed, ExitCode, WarehouseBusy
+from revops.errors import BadUsage, BuildFailed, ExitCode, WarehouseBusy
 from revops.export import export_models
 
 
@@ -73,6 +73,17 @@ def test_a_failed_build_leaves_the_published_warehouse_unchanged(project, tiny_c
     assert "FAIL: test quarantine_within_tolerance" in failure.value.details[0]
     assert "quarantined: 1 accounts row(s), account_id: duplicate key (lines 3)" in failure.value.details
     assert warehouse.read_bytes() == before
+    # the failed build is kept for inspection, and the message says where
+    failed = tmp_path / ".revops.building" / "revops.duckdb"
+    assert (f"the failed build is at {failed}; open it read-only to inspect (duckdb -readonly {failed}); "
+            "it is removed by the next build") in failure.value.details
+    assert query(failed, "select count(*) from audit.dq_quarantine") == [(1,)]
+    # ...until the next build
+    (tiny_company / "accounts.csv").write_text(
+        "account_id,account_name,created_at\nA1,Acme,2024-01-05\nA2,Beta,2024-02-01\n"
+    )
+    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+    assert not failed.parent.exists()
 
 
 def test_a_second_build_of_the_same_warehouse_is_refused_while_one_runs(project, tiny_company, tmp_path):
@@ -140,7 +151,7 @@ def test_export_refuses_a_file_as_its_folder(tiny_warehouse, tmp_path):
     result = CliRunner().invoke(main, ["export", "--warehouse", str(warehouse), "--out", str(tmp_path / "not_a_folder")])
     assert result.exit_code == ExitCode.USAGE
     assert "is a file" in result.output
-    with pytest.raises(BadInput, match="is a file, not a folder"):
+    with pytest.raises(BadUsage, match="is a file, not a folder"):
         export_models(warehouse, tmp_path / "not_a_folder")
 
 

@@ -3,8 +3,9 @@
 -- share in var dq_max_quarantined_share_by_table ({opportunities: 0.05}). Below the
 -- threshold, quarantined rows only warn (quarantine_is_empty). Returns the tables over.
 {{ config(severity='error') }}
-{%- set default_share = var('dq_max_quarantined_share', 0.01) %}
-{%- set by_table = var('dq_max_quarantined_share_by_table', {}) or {} %}
+{#- both checked as numbers from 0 to 1 by check_variables() (macros/conventions/variables.sql) #}
+{%- set default_share = checked_var('dq_max_quarantined_share') %}
+{%- set by_table = checked_var('dq_max_quarantined_share_by_table') or {} %}
 
 with shares as (
     {%- for table_name in contract_tables() %}
@@ -15,7 +16,7 @@ with shares as (
             select count(*) from {{ ref('dq_quarantine') }}
             where table_name = '{{ table_name }}'
         ) as quarantined_rows,
-        {{ quarantine_share_limit(by_table.get(table_name, default_share)) }} as max_quarantined_share
+        {{ by_table.get(table_name, default_share) | float }} as max_quarantined_share
     {%- if not loop.last %}
     union all
     {%- endif %}

@@ -12,7 +12,7 @@ with rates as (
     select * from {{ ref('stg_contract__fx_rates') }}
     where currency is not null
         and rate_date is not null
-        and currency != '{{ var("reporting_currency") }}'
+        and currency != {{ sql_literal(var("reporting_currency")) }}
 ),
 
 calendar_days as (
@@ -41,7 +41,7 @@ foreign_currency_days as (
 
 reporting_currency_days as (
     select
-        '{{ var("reporting_currency") }}' as currency,
+        {{ sql_literal(var("reporting_currency")) }} as currency,
         rate_day,
         cast(1 as {{ type_rate() }}) as rate_to_reporting
     from calendar_days

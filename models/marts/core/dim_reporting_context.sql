@@ -56,7 +56,7 @@ final as (
         context.as_of_date_source,
         context.previous_month_end,
         recent.events_after_previous_month_end,
-        '{{ var("reporting_currency") }}' as reporting_currency,
+        {{ sql_literal(var("reporting_currency")) }} as reporting_currency,
         {{ var('fiscal_year_start_month') | int }} as fiscal_year_start_month
     from with_previous_month_end as context
     cross join events_since_month_start as recent

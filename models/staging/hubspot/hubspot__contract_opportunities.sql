@@ -56,7 +56,7 @@ final as (
         case when stages.is_closed then 'true' when not stages.is_closed then 'false' end as is_closed,
         case when stages.is_won then 'true' when not stages.is_won then 'false' end as is_won,
         deals.amount,
-        coalesce(upper(deals.currency_code), '{{ var("reporting_currency") }}') as currency,
+        coalesce(upper(deals.currency_code), {{ sql_literal(var("reporting_currency")) }}) as currency,
         deals.closed_at as close_date,
         deals.owner_id as owner_user_id,
         deals.deal_name as opportunity_name,

@@ -40,7 +40,7 @@ final as (
         {{ clean_text('opportunities.amount') }} as amount,
         coalesce(
             upper({{ clean_text('opportunities.currency_iso_code') }}),
-            '{{ var("reporting_currency", "USD") | upper }}'
+            {{ sql_literal(var("reporting_currency", "USD") | upper) }}
         ) as currency,
         {{ system_timestamp('opportunities.close_date') }} as close_date,
         {{ clean_text('opportunities.owner_id') }} as owner_user_id,

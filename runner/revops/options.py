@@ -1,0 +1,216 @@
+"""Every option and dbt variable that reaches SQL, checked before any SQL exists.
+
+Currency codes are ISO 4217 codes (seeds/reference/currencies.csv), dates are dates,
+schema and key names are plain identifiers, numbers are finite numbers in range, and a
+value from a finite set is one of it (with a did-you-mean). A bad value raises
+`Invalid`, which the command line turns into a usage error (exit 2). Free text (paths,
+lost reasons, pipeline ids) is allowed: the dbt project only pastes it through its
+`sql_literal()` macro.
+
+The kinds below mirror `variable_kinds()` in macros/conventions/variables.sql, which
+checks the same variables when dbt is run without the runner; a test keeps the two
+and dbt_project.yml's `vars:` the same.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import re
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import yaml
+
+from .project import Project
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NUMBER_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_INTEGER_TEXT = re.compile(r"-?[0-9]+")
+
+
+class Invalid(ValueError):
+    """A value that may not reach SQL; the message says what it must be."""
+
+
+def did_you_mean(value: object, choices: Iterable[str]) -> str:
+    """' (did you mean X?)' for the closest choice, or ''."""
+    choices = list(choices)
+    by_lower = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(str(value).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f" (did you mean {by_lower[close[0]]}?)" if close else ""
+
+
+def check_choice(value: object, choices: Iterable[str]) -> str:
+    choices = list(choices)
+    if value not in choices:
+        raise Invalid(f"{value!r} is not one of {', '.join(choices)}{did_you_mean(value, choices)}")
+    return value  # type: ignore[return-value]
+
+
+def check_identifier(value: object) -> str:
+    if not isinstance(value, str) or not IDENTIFIER.fullmatch(value):
+        raise Invalid(f"{value!r} is not a plain name: letters, digits and underscores, not starting with a digit")
+    return value
+
+
+@lru_cache(maxsize=None)
+def currency_codes(project_root: Path) -> frozenset[str]:
+    """The ISO 4217 codes the project knows (the reference seed)."""
+    with (project_root / "seeds" / "reference" / "currencies.csv").open(newline="") as handle:
+        return frozenset(row["currency"] for row in csv.DictReader(handle))
+
+
+def check_currency(value: object, project: Project) -> str:
+    """An ISO 4217 code, in capitals (`eur` is EUR)."""
+    codes = currency_codes(project.root)
+    code = value.strip().upper() if isinstance(value, str) else value
+    if code not in codes:
+        raise Invalid(f"{value!r} is not an ISO 4217 currency code{did_you_mean(code, sorted(codes))}")
+    return code  # type: ignore[return-value]
+
+
+def check_date(value: object) -> str:
+    """A date as YYYY-MM-DD (YAML reads an unquoted 2025-06-30 as a date already)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise Invalid(f"{value!r} is not a date (YYYY-MM-DD)")
+
+
+def check_number(value: object, *, integer: bool = False, minimum: float | None = None,
+                 maximum: float | None = None) -> int | float:
+    what = "a whole number" if integer else "a number"
+    if minimum is not None and maximum is not None:
+        what += f" from {minimum:g} to {maximum:g}"
+    elif minimum is not None:
+        what += f" of at least {minimum:g}"
+    number: int | float | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int) or (isinstance(value, float) and not integer):
+        number = value
+    elif isinstance(value, str) and (_INTEGER_TEXT if integer else _NUMBER_TEXT).fullmatch(value.strip()):
+        number = int(value) if integer else float(value)
+    if (number is None or not math.isfinite(number) or (minimum is not None and number < minimum)
+            or (maximum is not None and number > maximum)):
+        raise Invalid(f"{value!r} is not {what}")
+    return number
+
+
+def check_text(value: object) -> str:
+    if not isinstance(value, str):
+        raise Invalid(f"{value!r} is not text")
+    return value
+
+
+def check_text_list(value: object) -> object:
+    items = [value] if isinstance(value, (str, int, float)) and not isinstance(value, bool) else value
+    if not isinstance(items, list) or any(isinstance(item, bool) or not isinstance(item, (str, int, float))
+                                          for item in items):
+        raise Invalid(f"{value!r} is not a text or a list of texts")
+    return value
+
+
+def check_boolean(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"{value!r} is not true or false")
+    return value
+
+
+def check_share_by_table(value: object, project: Project) -> dict:
+    from .contract import load_contract
+
+    if not isinstance(value, dict):
+        raise Invalid(f"{value!r} is not a mapping of contract table to share, such as {{opportunities: 0.05}}")
+    tables = sorted(load_contract(project.contract_sources))
+    for table, share in value.items():
+        if table not in tables:
+            raise Invalid(f"{table!r} is not a contract table{did_you_mean(table, tables)}")
+        try:
+            check_number(share, minimum=0, maximum=1)
+        except Invalid as error:
+            raise Invalid(f"{table}: {error}") from None
+    return value
+
+
+Checker = Callable[[Any, Project], Any]
+
+
+def _nullable(check: Checker) -> Checker:
+    return lambda value, project: None if value is None else check(value, project)
+
+
+def _plain(check: Callable[[Any], Any]) -> Checker:
+    return lambda value, project: check(value)
+
+
+def _choice(*choices: str) -> Checker:
+    return lambda value, project: check_choice(value, choices)
+
+
+def _number(**limits) -> Checker:
+    return lambda value, project: check_number(value, **limits)
+
+
+# Every variable of dbt_project.yml, with what it must be (see variable_kinds()).
+VARIABLE_KINDS: dict[str, Checker] = {
+    "raw_source": _choice("demo", "files", "schema"),
+    "data_dir": _nullable(_plain(check_text)),
+    "raw_schema": _plain(check_identifier),
+    "raw_database": _nullable(_plain(check_text)),
+    "crm_source": _choice("contract", "salesforce", "hubspot"),
+    "billing_source": _choice("contract", "stripe"),
+    "salesforce_schema": _plain(check_identifier),
+    "salesforce_history_schema": _plain(check_identifier),
+    "hubspot_schema": _plain(check_identifier),
+    "hubspot_deal_pipelines": _nullable(_plain(check_text_list)),
+    "stripe_schema": _plain(check_identifier),
+    "qualified_stage_min_probability": _number(minimum=0, maximum=100),
+    "billing_account_id_metadata_key": _nullable(_plain(check_identifier)),
+    "billing_match_on_email_domain": _plain(check_boolean),
+    "reporting_currency": check_currency,
+    "fiscal_year_start_month": _number(integer=True, minimum=1, maximum=12),
+    "as_of_date": _nullable(_plain(check_date)),
+    "as_of_min_events_after_previous_month_end": _number(integer=True, minimum=0),
+    "calendar_start": _nullable(_plain(check_date)),
+    "calendar_end": _nullable(_plain(check_date)),
+    "excluded_lost_reasons": _nullable(_plain(check_text_list)),
+    "dq_max_quarantined_share": _number(minimum=0, maximum=1),
+    "dq_max_quarantined_share_by_table": _nullable(check_share_by_table),
+    "pipeline_no_activity_days": _number(integer=True, minimum=1),
+    "pipeline_velocity_window_days": _number(integer=True, minimum=1),
+    "forecast_period_type": _choice("month", "quarter", "year"),
+    "forecast_checkpoint_days": _number(integer=True),
+    "gross_margin": _number(minimum=0, maximum=1),
+    "engagement_activity_types": _nullable(_plain(check_text_list)),
+}
+
+
+def project_variables(project: Project) -> list[str]:
+    """The variables dbt_project.yml declares (its `vars:`)."""
+    document = yaml.safe_load((project.root / "dbt_project.yml").read_text())
+    return list((document.get("vars") or {}).keys())
+
+
+def check_variables(variables: dict, project: Project) -> dict:
+    """Each --var checked by its kind, normalised (dates as text, currencies in
+    capitals); a name dbt_project.yml does not declare is refused with a did-you-mean."""
+    known = project_variables(project)
+    checked = {}
+    for name, value in variables.items():
+        if name not in known:
+            raise Invalid(f"{name!r} is not a variable of dbt_project.yml{did_you_mean(name, known)}")
+        check = VARIABLE_KINDS.get(name)
+        try:
+            checked[name] = check(value, project) if check else value
+        except Invalid as error:
+            raise Invalid(f"{name}: {error}") from None
+    return checked
