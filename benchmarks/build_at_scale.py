@@ -6,30 +6,146 @@ Measures wall time and peak memory of each step (a child process each, so the
 numbers are the step's own). Speed and memory are measured here, never asserted in
 tests: machines differ.
 
-    .venv/bin/python benchmarks/build_at_scale.py --scale 1 --scale 10 --scale 50
+For each scale it also measures the floor, landing: the build's own landing
+statements (revops.landing) run alone into a fresh DuckDB file, and splits the build
+by what dbt reports for each node (run_results: models, data tests, unit tests, seeds,
+summed over threads) and by wall clock (before the first node finished: parsing and
+landing; the nodes; after the last: publishing). It prints build / landing and, with
+--json, writes every figure as JSON, to compare over time:
+
+    .venv/bin/python benchmarks/build_at_scale.py --scale 1 --scale 10 \\
+        --json benchmarks/results/$(date +%F)-build.json
     .venv/bin/python benchmarks/build_at_scale.py --scale 1 --scale 10 --systems
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import json
+import os
+import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+TOP_MODELS = 10
 
-def measured(command: list[str]) -> tuple[float, float]:
-    """Run a command; return (seconds, peak resident memory of the command in MiB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+# runs in a child process: the build as `revops build` runs it (build_warehouse), with
+# each finished node and the clock at its end, written as JSON to argv[3]
+_BUILD_CHILD = """
+import json, sys, time
+from pathlib import Path
+from revops.build import BuildOptions, build_warehouse
+from revops.project import Project
+data, warehouse, out, threads = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+nodes, started = [], time.monotonic()
+def on_progress(node):
+    nodes.append({"resource_type": node.resource_type, "name": node.name, "status": node.status,
+                  "seconds": node.seconds, "finished_at": time.monotonic() - started})
+build_warehouse(Project.locate(), BuildOptions(warehouse=warehouse, data_dir=data, threads=threads),
+                on_progress=on_progress)
+out.write_text(json.dumps({"seconds": time.monotonic() - started, "nodes": nodes}))
+"""
+
+# runs in a child process: the build's landing statements alone, into a fresh file
+_LANDING_CHILD = """
+import sys, duckdb
+from pathlib import Path
+from revops.contract import load_contract
+from revops.landing import landing_statements, scan_folder
+from revops.project import Project
+contract = load_contract(Project.locate().contract_sources)
+statements = landing_statements(scan_folder(Path(sys.argv[1]), contract), contract, "raw")
+with duckdb.connect(sys.argv[2]) as connection:
+    for statement in statements:
+        connection.execute(statement)
+"""
+
+
+def measured(command: list[str], quiet: bool = False) -> tuple[float, float]:
+    """Run a command; return (seconds, peak resident memory of that command in MiB)."""
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL if quiet else None)
+    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss is the largest child so far (KiB on Linux): report it only if it grew
-    return seconds, max(peak, before) / 1024
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return seconds, usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def phases(build: dict) -> dict:
+    """The build's time by kind of node (dbt's own execution times, summed over
+    threads) and by wall clock around the nodes."""
+    nodes = build["nodes"]
+    by_type: dict[str, float] = {}
+    for node in nodes:
+        kind = {"test": "data_tests", "unit_test": "unit_tests", "model": "models", "seed": "seeds"}.get(
+            node["resource_type"], node["resource_type"])
+        by_type[kind] = round(by_type.get(kind, 0.0) + node["seconds"], 2)
+    first = min((node["finished_at"] - node["seconds"] for node in nodes), default=0.0)
+    last = max((node["finished_at"] for node in nodes), default=build["seconds"])
+    return {
+        "node_seconds_by_type": by_type,
+        "wall_seconds": {
+            "before_first_node": round(max(first, 0.0), 2),  # parsing, landing (on-run-start)
+            "nodes": round(last - max(first, 0.0), 2),
+            "after_last_node": round(build["seconds"] - last, 2),  # closing, publishing
+        },
+    }
+
+
+def top_models(build: dict, count: int = TOP_MODELS) -> list[dict]:
+    models = [node for node in build["nodes"] if node["resource_type"] == "model"]
+    models.sort(key=lambda node: -node["seconds"])
+    return [{"name": node["name"], "seconds": round(node["seconds"], 2)} for node in models[:count]]
+
+
+def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep: Path | None = None) -> dict:
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        data, warehouse = scratch / "data", scratch / "revops.duckdb"
+        if keep is not None:  # kept, to compare its numbers (scripts/lib/kpi_snapshot.py)
+            warehouse = keep / f"scale-{scale:g}" / "revops.duckdb"
+        generate_seconds, _ = measured(revops + ["demo", "--out", str(data), "--scale", str(scale)], quiet=True)
+        rows = sum(sum(1 for _ in path.open()) - 1 for path in data.glob("*.csv"))
+        landing_seconds, landing_peak = measured(
+            [sys.executable, "-c", _LANDING_CHILD, str(data), str(scratch / "landing.duckdb")])
+        (scratch / "landing.duckdb").unlink()
+        nodes_file = scratch / "nodes.json"
+        build_seconds, peak = measured([sys.executable, "-c", _BUILD_CHILD, str(data), str(warehouse),
+                                        str(nodes_file), str(threads)])
+        build = json.loads(nodes_file.read_text())
+        result = {
+            "scale": scale,
+            "raw_rows": rows,
+            "threads": threads,
+            "generate_seconds": round(generate_seconds, 2),
+            "landing_seconds": round(landing_seconds, 2),
+            "landing_peak_rss_mib": round(landing_peak),
+            "build_seconds": round(build_seconds, 2),
+            "build_peak_rss_mib": round(peak),
+            "build_over_landing": round(build_seconds / landing_seconds, 1),
+            "phases": phases(build),
+            "top_models": top_models(build),
+            "nodes": len(build["nodes"]),
+        }
+        if systems:
+            landing, systems_warehouse = scratch / "fivetran.duckdb", scratch / "systems.duckdb"
+            land_seconds, _ = measured([sys.executable, "-c",
+                "import sys; from pathlib import Path; from revops.demo_landing import land_demo_as_elt; "
+                "land_demo_as_elt(Path(sys.argv[1]), Path(sys.argv[2]))", str(data), str(landing)])
+            systems_seconds, systems_peak = measured(
+                revops + ["build", "--quiet", "--raw-database", str(landing), "--crm-source", "salesforce",
+                          "--billing-source", "stripe", "--warehouse", str(systems_warehouse),
+                          "--threads", str(threads)]
+            )
+            result["systems"] = {"elt_landing_seconds": round(land_seconds, 2),
+                                 "build_seconds": round(systems_seconds, 2),
+                                 "build_peak_rss_mib": round(systems_peak)}
+        return result
 
 
 def main() -> None:
@@ -38,34 +154,48 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--systems", action="store_true",
                         help="also build through the Salesforce and Stripe adapters")
+    parser.add_argument("--json", type=Path, help="write every figure to this JSON file")
+    parser.add_argument("--keep", type=Path, help="keep each built warehouse, as KEEP/scale-<scale>/revops.duckdb")
     args = parser.parse_args()
     revops = [sys.executable, "-m", "revops"]
-    header = f"{'scale':>6} {'raw rows':>10} {'generate s':>11} {'build s':>8} {'peak MiB':>9}"
+    header = (f"{'scale':>6} {'raw rows':>10} {'generate s':>11} {'landing s':>10} {'build s':>8}"
+              f" {'build/landing':>14} {'peak MiB':>9} {'models s':>9} {'tests s':>8} {'unit s':>7}")
     if args.systems:
         header += f" {'land s':>7} {'systems build s':>16} {'peak MiB':>9}"
-    print(header)
+    print(header, flush=True)
+    results = []
     for scale in args.scale or [1.0]:
-        with tempfile.TemporaryDirectory() as scratch:
-            data, warehouse = Path(scratch) / "data", Path(scratch) / "revops.duckdb"
-            generate_seconds, _ = measured(revops + ["demo", "--out", str(data), "--scale", str(scale)])
-            rows = sum(sum(1 for _ in path.open()) - 1 for path in data.glob("*.csv"))
-            build_seconds, peak = measured(
-                revops + ["build", "--quiet", "--data", str(data), "--warehouse", str(warehouse),
-                          "--threads", str(args.threads)]
-            )
-            line = f"{scale:>6g} {rows:>10,} {generate_seconds:>11.1f} {build_seconds:>8.1f} {peak:>9.0f}"
-            if args.systems:
-                landing, systems_warehouse = Path(scratch) / "fivetran.duckdb", Path(scratch) / "systems.duckdb"
-                land_seconds, _ = measured([sys.executable, "-c",
-                    "import sys; from pathlib import Path; from revops.demo_landing import land_demo_as_elt; "
-                    "land_demo_as_elt(Path(sys.argv[1]), Path(sys.argv[2]))", str(data), str(landing)])
-                systems_seconds, systems_peak = measured(
-                    revops + ["build", "--quiet", "--raw-database", str(landing), "--crm-source", "salesforce",
-                              "--billing-source", "stripe", "--warehouse", str(systems_warehouse),
-                              "--threads", str(args.threads)]
-                )
-                line += f" {land_seconds:>7.1f} {systems_seconds:>16.1f} {systems_peak:>9.0f}"
-            print(line, flush=True)
+        result = run_scale(scale, args.threads, args.systems, revops, args.keep)
+        results.append(result)
+        by_type = result["phases"]["node_seconds_by_type"]
+        line = (f"{scale:>6g} {result['raw_rows']:>10,} {result['generate_seconds']:>11.1f}"
+                f" {result['landing_seconds']:>10.1f} {result['build_seconds']:>8.1f}"
+                f" {result['build_over_landing']:>14.1f} {result['build_peak_rss_mib']:>9.0f}"
+                f" {by_type.get('models', 0):>9.1f} {by_type.get('data_tests', 0):>8.1f}"
+                f" {by_type.get('unit_tests', 0):>7.1f}")
+        if args.systems:
+            systems = result["systems"]
+            line += (f" {systems['elt_landing_seconds']:>7.1f} {systems['build_seconds']:>16.1f}"
+                     f" {systems['build_peak_rss_mib']:>9.0f}")
+        print(line, flush=True)
+        print("        top models: " + ", ".join(f"{m['name']} {m['seconds']:.1f}s" for m in result["top_models"][:5]),
+              flush=True)
+        if args.json:  # after each scale: a long run that stops keeps what it measured
+            write_json(args.json, results)
+    if args.json:
+        print(f"wrote {args.json}")
+
+
+def write_json(path: Path, results: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                    "python": platform.python_version(), "load_average_at_end": os.getloadavg()},
+        "command": " ".join(["benchmarks/build_at_scale.py"] + sys.argv[1:]),
+        "note": "node seconds are dbt's execution times summed over threads; wall seconds are the clock",
+        "results": results,
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n")
 
 
 if __name__ == "__main__":

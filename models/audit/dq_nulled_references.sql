@@ -5,13 +5,13 @@
 -- nothing changes silently. A required reference (a payment's invoice) quarantines
 -- the row instead (audit.dq_quarantine).
 {%- set contract_tables = contract_tables() %}
+{#- the rows as checked once per build (base_contract__<table>, contract_checked_source);
+    which tables have optional references is only known at run time, so every one is read -#}
 {%- for table_name in contract_tables %}
--- depends_on: {{ ref('stg_contract__' ~ table_name) }}
-{#- the raw relations too: which tables have references is only known at run time #}
+-- depends_on: {{ ref('base_contract__' ~ table_name) }}
+{#- the raw relations too: whether a referenced table exists is looked up in them #}
 {%- do contract_relation(table_name) %}
 {%- endfor %}
-
--- depends_on: {{ ref('currencies') }}
 
 with
 
@@ -32,7 +32,7 @@ with
         {{ sql_literal(reference.target_table ~ '.' ~ reference.target_column) }} as referenced_column,
         {{ sql_literal('no valid ' ~ reference.target_table ~ ' row with this ' ~ reference.target_column
                       ~ ' (missing, or quarantined itself): set to NULL') }} as reason
-    from {{ contract_checked_source(table_name) }} as checked
+    from {{ ref('base_contract__' ~ table_name) }} as checked
     where dq_reason is null
         and {{ reference.column }}__dangling is not null
 ),

@@ -5,11 +5,7 @@
 -- conformed tables, never silently dropped: every raw row is in staging or here,
 -- exactly once (tests/data_quality/every_raw_row_is_conformed_or_quarantined.sql).
 {%- set contract_tables = contract_tables() %}
-{#- the checks read these (orphan references and currency codes) -#}
-{%- for table_name in contract_tables %}
--- depends_on: {{ ref('stg_contract__' ~ table_name) }}
-{%- endfor %}
--- depends_on: {{ ref('currencies') }}
+{#- the rows as checked once per build (base_contract__<table>, contract_checked_source) #}
 
 with
 
@@ -34,7 +30,7 @@ quarantined_{{ table_name }} as (
             when '_source_text' then _source_text
         end as value,
         dq_reason as reason
-    from {{ contract_checked_source(table_name) }} as checked
+    from {{ ref('base_contract__' ~ table_name) }} as checked
     where dq_reason is not null
 ),
 

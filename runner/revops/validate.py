@@ -20,9 +20,11 @@ from .landing import FileProblem, FolderScan, scan_folder
 from .build_notes import build_notes
 from .project import Project
 
-# what validate builds: the contract checks and everything they read, with the data
-# tests whose every parent is built (unit tests prove code, not data)
-VALIDATE_SELECTION = ["--select", "+dq_quarantine", "+dq_defaults", "--indirect-selection", "cautious",
+# what validate builds: the contract checks and everything they read, and every contract
+# staging model (their key tests and the conservation test are the build's checks too),
+# with the data tests whose every parent is built (unit tests prove code, not data)
+VALIDATE_SELECTION = ["--select", "+dq_quarantine", "+dq_defaults", "+path:models/staging/contract",
+                      "--indirect-selection", "cautious",
                       "--exclude-resource-type", "unit_test", "--store-failures"]
 
 

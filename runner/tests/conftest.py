@@ -1,11 +1,53 @@
-"""Shared fixtures: a built demo warehouse (once per session) and tiny input folders."""
+"""Shared fixtures: a built demo warehouse and a built tiny company (once per session),
+and tiny input folders. Every test that runs dbt is marked `slow` (the check below
+fails one that is not), so `scripts/test -m "not slow"` runs in about a minute."""
 
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
+
+_running: dict = {"item": None}  # the test being set up, run or torn down
+_unmarked_dbt_runs: set = set()  # the tests not marked slow that ran dbt
+
+
+def pytest_configure(config) -> None:
+    """Refuse dbt, at once, in a test not marked slow: before dbt runs, so a missing
+    mark costs a second, not a build, and "not slow" stays honest."""
+    from dbt.cli.main import dbtRunner
+
+    if getattr(dbtRunner.invoke, "_refuses_unmarked_tests", False):
+        return
+    invoke = dbtRunner.invoke
+
+    def refusing_invoke(self, args, **kwargs):
+        item = _running["item"]
+        if item is not None and item.get_closest_marker("slow") is None:
+            _unmarked_dbt_runs.add(item.nodeid)
+            raise RuntimeError(f"{item.nodeid} runs dbt ({args[0]}) but is not marked @pytest.mark.slow")
+        return invoke(self, args, **kwargs)
+
+    refusing_invoke._refuses_unmarked_tests = True
+    dbtRunner.invoke = refusing_invoke
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _running["item"] = item
+    yield
+    _running["item"] = None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if call.when == "teardown" and item.nodeid in _unmarked_dbt_runs and report.passed:
+        report.outcome = "failed"
+        report.longrepr = f"{item.nodeid} runs dbt but is not marked @pytest.mark.slow"
 
 from revops.build import BuildOptions, build_warehouse
 from revops.project import Project
@@ -22,6 +64,25 @@ def demo_warehouse(project: Project, tmp_path_factory) -> Path:
     warehouse = tmp_path_factory.mktemp("demo") / "revops.duckdb"
     build_warehouse(project, BuildOptions(warehouse=warehouse))
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def tiny_warehouse(project: Project, tmp_path_factory) -> Path:
+    """The tiny company (tiny_company_files) built once, as `revops build --data` would.
+    Read it, or copy it (published_copy) to change it: never write to it."""
+    folder = tiny_company_files(tmp_path_factory.mktemp("tiny_build"))
+    warehouse = folder.parent / "warehouse" / "revops.duckdb"
+    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=folder))
+    return warehouse
+
+
+def published_copy(warehouse: Path, folder: Path) -> Path:
+    """A copy of a published warehouse at folder/revops.duckdb: what building the same
+    input there would have published, without the build."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / "revops.duckdb"
+    shutil.copyfile(warehouse, copy)
+    return copy
 
 
 def write_csv(folder: Path, table: str, rows: list[dict]) -> Path:

@@ -13,6 +13,8 @@ from revops.errors import BuildFailed
 from conftest import write_csv
 from test_build_and_export import query
 
+pytestmark = pytest.mark.slow  # every test here reads a dbt build
+
 
 def append_rows(folder: Path, table: str, rows: list[dict]) -> None:
     path = folder / f"{table}.csv"

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from conftest import published_copy
 from revops.build import BuildOptions, build_warehouse
 from revops.cli import main
 from revops.errors import BadUsage, BuildFailed, ExitCode, WarehouseBusy
@@ -21,6 +22,7 @@ def query(warehouse: Path, sql: str):
         return connection.execute(sql).fetchall()
 
 
+@pytest.mark.slow
 def test_build_from_a_folder_of_files_and_export(project, tiny_company, tmp_path):
     warehouse = tmp_path / "wh" / "revops.duckdb"
     result = CliRunner().invoke(main, ["build", "--data", str(tiny_company), "--warehouse", str(warehouse), "--quiet"])
@@ -50,17 +52,17 @@ def test_build_from_a_folder_of_files_and_export(project, tiny_company, tmp_path
         assert connection.execute(f"select count(*) from read_parquet('{out}/dim_accounts.parquet')").fetchall() == [(2,)]
 
 
-def test_export_rejects_an_unknown_model(project, tiny_company, tmp_path):
-    warehouse = tmp_path / "revops.duckdb"
-    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+@pytest.mark.slow
+def test_export_rejects_an_unknown_model(tiny_warehouse, tmp_path):
+    warehouse = tiny_warehouse
     result = CliRunner().invoke(main, ["export", "--warehouse", str(warehouse), "--out", str(tmp_path / "x"), "-m", "dim_acounts; drop table x"])
     assert result.exit_code == ExitCode.BAD_INPUT
     assert "no such model to export" in result.output
 
 
-def test_a_failed_build_leaves_the_published_warehouse_unchanged(project, tiny_company, tmp_path):
-    warehouse = tmp_path / "revops.duckdb"
-    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+@pytest.mark.slow
+def test_a_failed_build_leaves_the_published_warehouse_unchanged(project, tiny_company, tiny_warehouse, tmp_path):
+    warehouse = published_copy(tiny_warehouse, tmp_path)  # tiny_company, built and published
     before = warehouse.read_bytes()
     # a duplicate account id: one of three rows quarantined is over the 1% tolerance
     (tiny_company / "accounts.csv").write_text(
@@ -124,6 +126,7 @@ def test_the_demo_as_files_gives_the_same_warehouse_as_the_demo_as_seeds(project
         assert query(from_files, sql) == query(demo_warehouse, sql), model
 
 
+@pytest.mark.slow
 def test_build_from_parquet_files(project, tiny_company, tmp_path):
     # the same tiny company as Parquet (typed columns, not text): the same numbers
     parquet = tmp_path / "parquet"
@@ -141,9 +144,9 @@ def test_build_from_parquet_files(project, tiny_company, tmp_path):
     assert query(warehouse, "select count(*) from core.dim_accounts") == [(2,)]
 
 
-def test_export_refuses_a_file_as_its_folder(project, tiny_company, tmp_path):
-    warehouse = tmp_path / "revops.duckdb"
-    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+@pytest.mark.slow
+def test_export_refuses_a_file_as_its_folder(tiny_warehouse, tmp_path):
+    warehouse = tiny_warehouse
     (tmp_path / "not_a_folder").write_text("x")
     result = CliRunner().invoke(main, ["export", "--warehouse", str(warehouse), "--out", str(tmp_path / "not_a_folder")])
     assert result.exit_code == ExitCode.USAGE
@@ -152,6 +155,7 @@ def test_export_refuses_a_file_as_its_folder(project, tiny_company, tmp_path):
         export_models(warehouse, tmp_path / "not_a_folder")
 
 
+@pytest.mark.slow
 def test_build_from_tables_in_another_duckdb_schema(project, tiny_company, tmp_path):
     # contract tables a loader wrote into schema `crm` of its own DuckDB file
     raw = tmp_path / "loads.duckdb"

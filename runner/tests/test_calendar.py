@@ -60,11 +60,13 @@ def closes_after_creations(project, tmp_path_factory) -> Path:
     return warehouse
 
 
+@pytest.mark.slow
 def test_the_last_close_is_today_when_it_follows_every_creation(closes_after_creations):
     assert rows(closes_after_creations, "select as_of_date, as_of_date_source, events_after_previous_month_end"
                                         " from core.dim_reporting_context") == [(date(2024, 3, 28), "latest event", 3)]
 
 
+@pytest.mark.slow
 def test_deals_closed_after_the_last_creation_count_in_win_rate(closes_after_creations):
     # Q1 2024: won O1 + O3, lost O2 -> 2 / 3 by count, 3,000 / 3,500 by amount
     assert rows(closes_after_creations,
@@ -74,6 +76,7 @@ def test_deals_closed_after_the_last_creation_count_in_win_rate(closes_after_cre
         (2, 1, 0.6667, 0.8571)]
 
 
+@pytest.mark.slow
 def test_deals_closed_after_the_last_creation_count_in_bookings(closes_after_creations):
     assert rows(closes_after_creations,
                 "select period_start, bookings_total, won_deals_total from kpis.kpi_bookings"
@@ -81,6 +84,7 @@ def test_deals_closed_after_the_last_creation_count_in_bookings(closes_after_cre
                 " and region = 'all' and won_deals_total > 0") == [(date(2024, 3, 1), Decimal("3000.000000"), 2)]
 
 
+@pytest.mark.slow
 def test_deals_closed_after_the_last_creation_count_in_sales_cycle(closes_after_creations):
     # O1: Feb 1 -> Mar 20 = 48 days; O3: Feb 10 -> Mar 28 = 47 days
     assert rows(closes_after_creations,
@@ -110,12 +114,14 @@ def company_from_1995(project, tmp_path_factory) -> Path:
     return warehouse
 
 
+@pytest.mark.slow
 def test_the_calendar_spans_the_data_with_a_fiscal_year_each_side(company_from_1995):
     # earliest 1995-01-10 -> from 1994-01-01; latest 2040-06-30 -> to 2041-12-31
     assert rows(company_from_1995, "select min(date_day), max(date_day), count(*) from core.dim_dates") == [
         (date(1994, 1, 1), date(2041, 12, 31), (date(2041, 12, 31) - date(1994, 1, 1)).days + 1)]
 
 
+@pytest.mark.slow
 def test_an_invoice_from_1995_converts_without_rates(company_from_1995):
     assert rows(company_from_1995, "select total_reporting from core.fct_invoices") == [(Decimal("1190.000000"),)]
     # billed = total - tax, in February 1995
@@ -124,10 +130,12 @@ def test_an_invoice_from_1995_converts_without_rates(company_from_1995):
                 " and period_start = '1995-02-01' and segment = 'all' and region = 'all'") == [(Decimal("1000.000000"),)]
 
 
+@pytest.mark.slow
 def test_a_deal_expected_to_close_in_2040_converts(company_from_1995):
     assert rows(company_from_1995, "select amount_reporting from core.fct_opportunities") == [(Decimal("5000.000000"),)]
 
 
+@pytest.mark.slow
 def test_the_calendar_variables_must_be_dates(project, tmp_path):
     folder = tmp_path / "data"
     write_csv(folder, "accounts", [{"account_id": "A1", "account_name": "Acme", "created_at": "2024-01-05"}])
@@ -151,6 +159,7 @@ def test_the_calendar_reads_every_date_column_of_the_contract(project):
 # --- "today" resting on a stray event -------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_build_warns_when_today_rests_on_one_stray_event(tmp_path):
     """Touches every week of February 2025, and one activity typed as 2026-03-04 (for
     2025-03-04): "today" moves to 2026-03-04 on that single event."""

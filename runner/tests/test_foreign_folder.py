@@ -23,6 +23,8 @@ from revops.build import BuildOptions, build_warehouse
 from revops.build_notes import build_notes
 from test_build_and_export import query
 
+pytestmark = pytest.mark.slow  # every test here reads a dbt build
+
 EXPORT = Path(__file__).parent / "fixtures" / "foreign" / "crm_export"
 
 

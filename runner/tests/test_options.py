@@ -203,6 +203,7 @@ def compile_inline(project, tmp_path: Path, sql: str, dbt_vars: dict):
     return result.result.results[0].node.compiled_code, None
 
 
+@pytest.mark.slow  # dbt compiles
 @pytest.mark.parametrize("dbt_vars, message", [
     ({"reporting_currency": "USD'||'"}, "var reporting_currency is 'USD'||'', but it must be an ISO 4217 currency code"),
     ({"as_of_date": "2024-01-01' or '1"}, "var as_of_date is '2024-01-01' or '1', but it must be a date, YYYY-MM-DD"),
@@ -215,6 +216,7 @@ def test_plain_dbt_refuses_a_bad_variable_before_any_sql(project, tmp_path, dbt_
     assert message in error
 
 
+@pytest.mark.slow  # dbt compiles
 def test_free_text_variables_become_quoted_literals(project, tmp_path):
     path = "/data/O'Brien exports/x' || (select 1) || '.duckdb"
     sql = ("select {{ sql_literal(var('raw_database')) }} as raw_database, "

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 import revops.build
-from conftest import tiny_company_files
+from conftest import published_copy, tiny_company_files
 from revops.build import BuildOptions, build_warehouse, publish, wal_path
 from revops.cli import main
 from revops.errors import ExitCode, WarehouseBusy
@@ -42,9 +42,8 @@ def test_two_builds_of_the_same_input_export_byte_identical_files(project, tiny_
 
 
 @pytest.mark.slow
-def test_a_build_killed_halfway_leaves_the_published_warehouse_intact(project, tiny_company, tmp_path):
-    warehouse = tmp_path / "revops.duckdb"
-    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+def test_a_build_killed_halfway_leaves_the_published_warehouse_intact(project, tiny_company, tiny_warehouse, tmp_path):
+    warehouse = published_copy(tiny_warehouse, tmp_path)  # tiny_company, built and published
     published = warehouse.read_bytes()
     building = tmp_path / ".revops.building"
     process = revops_process("build", "--data", str(tiny_company), "--warehouse", str(warehouse))
@@ -63,9 +62,9 @@ def test_a_build_killed_halfway_leaves_the_published_warehouse_intact(project, t
 
 
 @pytest.mark.slow
-def test_a_reader_during_a_rebuild_sees_the_old_data_then_a_new_connection_the_new(project, tiny_company, tmp_path):
-    warehouse = tmp_path / "revops.duckdb"
-    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
+def test_a_reader_during_a_rebuild_sees_the_old_data_then_a_new_connection_the_new(
+        project, tiny_company, tiny_warehouse, tmp_path):
+    warehouse = published_copy(tiny_warehouse, tmp_path)  # tiny_company, built and published
     reader_code = (
         "import duckdb, sys\n"
         f"con = duckdb.connect({str(warehouse)!r}, read_only=True)\n"

@@ -37,6 +37,8 @@ from revops.build import BuildOptions, build_warehouse
 
 from conftest import land_like_an_elt_tool
 
+pytestmark = pytest.mark.slow  # every test here reads a dbt build
+
 AS_OF = date(2023, 6, 30)
 
 

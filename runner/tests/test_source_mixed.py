@@ -17,6 +17,8 @@ from click.testing import CliRunner
 from conftest import land_like_an_elt_tool
 from revops.cli import main
 
+pytestmark = pytest.mark.slow  # every test here reads a dbt build
+
 ACME_CORP = "0018d000002Acm1AAC"  # Salesforce account, website acme.com, segment Enterprise
 BETA_GMBH = "0018d000002Bta2AAC"  # Salesforce account, website beta.de
 

@@ -29,6 +29,8 @@ from revops.build import BuildOptions, build_warehouse
 
 from conftest import land_like_an_elt_tool
 
+pytestmark = pytest.mark.slow  # every test here reads a dbt build
+
 AS_OF = date(2024, 6, 30)
 
 A1, A2, A3, A4, A5 = ("0018d000002Acm1AAC", "0018d000002Bta2AAC", "0018d000002Acm3AAC",

@@ -19,6 +19,8 @@ from revops.errors import ExitCode
 
 from conftest import land_like_an_elt_tool
 
+pytestmark = pytest.mark.slow  # every test here reads a dbt build
+
 # The CRM side: four contract accounts. A1 is named in cus_A's metadata; A2's website
 # shares cus_B's email domain; A3 and A4 share a domain, so cus_D cannot be matched.
 CRM_ACCOUNTS = [

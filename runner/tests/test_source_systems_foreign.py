@@ -31,6 +31,8 @@ import pytest
 from revops.build import BuildOptions, _staging_path, build_warehouse
 from revops.errors import BuildFailed
 
+pytestmark = pytest.mark.slow  # every test here reads a dbt build
+
 FOREIGN_FIXTURES = Path(__file__).parent / "fixtures" / "foreign"
 
 # The tests that read a successful build: they need the contract's and the calendar's

@@ -13,6 +13,8 @@ import pytest
 from revops.build import BuildOptions, build_warehouse
 from revops.demo_landing import land_demo_as_elt
 
+pytestmark = pytest.mark.slow  # every test here reads a dbt build
+
 EXPECTED_TO_DIFFER = {
     # Stripe keeps one priced period per subscription (its current price), so the MRR
     # history of upgrades and downgrades, and everything built on it, is not there

@@ -42,6 +42,7 @@ def faulty(project, tmp_path_factory):
     return folder, warehouse, report
 
 
+@pytest.mark.slow
 def test_validate_quarantines_exactly_the_rows_the_build_quarantines(faulty):
     _, warehouse, report = faulty
     built = query(warehouse, """
@@ -57,6 +58,7 @@ def test_validate_quarantines_exactly_the_rows_the_build_quarantines(faulty):
     assert report.build_would_pass
 
 
+@pytest.mark.slow
 def test_validate_reports_the_references_the_build_nulls(faulty):
     _, warehouse, report = faulty
     from revops.build_notes import build_notes
@@ -66,12 +68,14 @@ def test_validate_reports_the_references_the_build_nulls(faulty):
     assert [line for line in report.notes if line.startswith("set to NULL")] == nulled
 
 
+@pytest.mark.slow
 def test_validate_lists_the_files_it_does_not_read(faulty):
     _, _, report = faulty
     assert [str(problem) for problem in report.file_problems] == [
         "account.csv: not read: no contract table is named 'account' (did you mean accounts?)"]
 
 
+@pytest.mark.slow
 def test_validate_and_build_fail_together_over_the_tolerance(project, faulty, tmp_path):
     folder, _, _ = faulty
     report = validate_folder(project, folder)
@@ -109,6 +113,7 @@ def test_file_faults_stop_validate_and_build_alike(project, tiny_company, tmp_pa
     assert str(report.scan.errors[0]) in result.output
 
 
+@pytest.mark.slow
 def test_a_clean_folder_passes(tiny_company):
     result = CliRunner().invoke(main, ["validate", "--data", str(tiny_company)])
     assert result.exit_code == 0, result.output
@@ -117,6 +122,7 @@ def test_a_clean_folder_passes(tiny_company):
     assert "follows the input contract" in result.output
 
 
+@pytest.mark.slow
 def test_quarantined_rows_are_shown_with_file_line_and_reason(tmp_path):
     write_csv(tmp_path, "accounts", [
         {"account_id": "A1", "account_name": "Acme", "created_at": "2024-01-05"},

@@ -5,6 +5,9 @@
 -- product usage. Planned dates are not events, because a plan can lie years ahead:
 -- open deals' expected close dates (and every close date in the history), due dates,
 -- subscription period ends, quota and forecast periods, FX rate dates, hire dates.
+-- A table: dim_reporting_context, audit.as_of_date_few_events and a test all read it.
+{{ config(materialized='table') }}
+
 with accounts as (
     select * from {{ ref('stg_contract__accounts') }}
 ),

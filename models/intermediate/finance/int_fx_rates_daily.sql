@@ -5,6 +5,9 @@
 -- margin), so every fact's conversion date has a row. A currency has no row before
 -- its first rate, so a conversion there is NULL and the facts' tests report it as a
 -- data error.
+-- A table: every fact that converts money reads it (seven models and a test).
+{{ config(materialized='table') }}
+
 with rates as (
     select * from {{ ref('stg_contract__fx_rates') }}
     where currency is not null

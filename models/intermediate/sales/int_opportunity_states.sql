@@ -4,6 +4,9 @@
 -- unchanged, so each field is carried forward from its last change; a field the history
 -- never sets takes the deal's current value. A deal with no history has one state,
 -- from its creation. Several changes on one day collapse to the day's last state.
+-- A table: fct_opportunities, fct_opportunity_history and their tests all read it.
+{{ config(materialized='table') }}
+
 with opportunities as (
     select * from {{ ref('stg_contract__opportunities') }}
     where opportunity_id is not null

@@ -1,7 +1,7 @@
--- depends_on: {{ ref('stg_contract__users') }}
 with source as (
-    -- the raw rows that meet the contract; the others are in audit.dq_quarantine
-    select * from {{ contract_checked_source('accounts') }} as checked
+    -- the raw rows that meet the contract (checked once, in base_contract__accounts);
+    -- the others are in audit.dq_quarantine
+    select * from {{ ref('base_contract__accounts') }}
     where dq_reason is null
 ),
 

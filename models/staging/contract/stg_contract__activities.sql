@@ -1,8 +1,7 @@
--- depends_on: {{ ref('stg_contract__users') }}
--- depends_on: {{ ref('stg_contract__accounts') }}
 with source as (
-    -- the raw rows that meet the contract; the others are in audit.dq_quarantine
-    select * from {{ contract_checked_source('activities') }} as checked
+    -- the raw rows that meet the contract (checked once, in base_contract__activities);
+    -- the others are in audit.dq_quarantine
+    select * from {{ ref('base_contract__activities') }}
     where dq_reason is null
 ),
 

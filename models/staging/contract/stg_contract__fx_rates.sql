@@ -1,7 +1,7 @@
--- depends_on: {{ ref('currencies') }}
 with source as (
-    -- the raw rows that meet the contract; the others are in audit.dq_quarantine
-    select * from {{ contract_checked_source('fx_rates') }} as checked
+    -- the raw rows that meet the contract (checked once, in base_contract__fx_rates);
+    -- the others are in audit.dq_quarantine
+    select * from {{ ref('base_contract__fx_rates') }}
     where dq_reason is null
 ),
 

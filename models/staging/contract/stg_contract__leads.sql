@@ -1,9 +1,7 @@
--- depends_on: {{ ref('stg_contract__opportunities') }}
--- depends_on: {{ ref('stg_contract__accounts') }}
--- depends_on: {{ ref('stg_contract__lead_sources') }}
 with source as (
-    -- the raw rows that meet the contract; the others are in audit.dq_quarantine
-    select * from {{ contract_checked_source('leads') }} as checked
+    -- the raw rows that meet the contract (checked once, in base_contract__leads);
+    -- the others are in audit.dq_quarantine
+    select * from {{ ref('base_contract__leads') }}
     where dq_reason is null
 ),
 

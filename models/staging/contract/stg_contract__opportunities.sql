@@ -1,12 +1,7 @@
--- depends_on: {{ ref('stg_contract__fx_rates') }}
--- depends_on: {{ ref('stg_contract__lead_sources') }}
--- depends_on: {{ ref('stg_contract__users') }}
--- depends_on: {{ ref('stg_contract__accounts') }}
--- depends_on: {{ ref('stg_contract__opportunity_stages') }}
--- depends_on: {{ ref('currencies') }}
 with source as (
-    -- the raw rows that meet the contract; the others are in audit.dq_quarantine
-    select * from {{ contract_checked_source('opportunities') }} as checked
+    -- the raw rows that meet the contract (checked once, in base_contract__opportunities);
+    -- the others are in audit.dq_quarantine
+    select * from {{ ref('base_contract__opportunities') }}
     where dq_reason is null
 ),
 

@@ -1,6 +1,7 @@
 with source as (
-    -- the raw rows that meet the contract; the others are in audit.dq_quarantine
-    select * from {{ contract_checked_source('opportunity_stages') }} as checked
+    -- the raw rows that meet the contract (checked once, in base_contract__opportunity_stages);
+    -- the others are in audit.dq_quarantine
+    select * from {{ ref('base_contract__opportunity_stages') }}
     where dq_reason is null
 ),
 

@@ -1,6 +1,7 @@
 with source as (
-    -- the raw rows that meet the contract; the others are in audit.dq_quarantine
-    select * from {{ contract_checked_source('users') }} as checked
+    -- the raw rows that meet the contract (checked once, in base_contract__users);
+    -- the others are in audit.dq_quarantine
+    select * from {{ ref('base_contract__users') }}
     where dq_reason is null
 ),
 

@@ -1,0 +1,17 @@
+-- Every raw `opportunities` row, checked against the input contract once per build
+-- (contract_checked_source): dq_reason is NULL for a good row. stg_contract__opportunities
+-- keeps the good rows, audit.dq_quarantine the others, audit.dq_nulled_references
+-- the optional references set to NULL.
+-- the checks read these (references, currency codes, exchange rates):
+-- depends_on: {{ ref('stg_contract__fx_rates') }}
+-- depends_on: {{ ref('stg_contract__lead_sources') }}
+-- depends_on: {{ ref('stg_contract__users') }}
+-- depends_on: {{ ref('stg_contract__accounts') }}
+-- depends_on: {{ ref('stg_contract__opportunity_stages') }}
+-- depends_on: {{ ref('currencies') }}
+
+with final as (
+    select * from {{ contract_checked_source('opportunities') }} as checked
+)
+
+select * from final
