@@ -42,7 +42,7 @@ def test_every_contract_staging_model_tests_the_contract_key(project):
 
 # CONTRIBUTING.md: where a model goes decides its name's prefix (first match wins)
 LAYER_PREFIXES = [
-    ("models/staging/contract/", r"stg_contract__"),
+    ("models/staging/contract/", r"(base|stg)_contract__"),
     ("models/staging/salesforce/", r"salesforce__"),
     ("models/staging/hubspot/", r"hubspot__"),
     ("models/staging/stripe/", r"stripe__"),
