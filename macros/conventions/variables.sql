@@ -152,12 +152,12 @@
 {% macro date_problem(value) %}
     {%- set text = value | string -%}
     {%- set parts = modules.re.fullmatch('([0-9]{4})-([0-9]{2})-([0-9]{2})', text) -%}
-    {%- set message = 'a date, YYYY-MM-DD' -%}
+    {%- set message = 'a date, YYYY-MM-DD, from 1900-01-01 to 2100-12-31' -%}
     {%- if value is not string and value.isoformat is not defined or parts is none -%}
         {{ return(message) }}
     {%- endif -%}
     {%- set year, month, day = parts.group(1) | int, parts.group(2) | int, parts.group(3) | int -%}
-    {%- if year < 1 or month < 1 or month > 12 or day < 1 -%}
+    {%- if year < 1900 or year > 2100 or month < 1 or month > 12 or day < 1 -%}
         {{ return(message) }}
     {%- endif -%}
     {%- set first_of_next = (modules.datetime.date(year, month, 28) + modules.datetime.timedelta(days=4)).replace(day=1) -%}
