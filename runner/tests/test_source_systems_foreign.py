@@ -313,7 +313,8 @@ def test_salesforce_stripe_sales_kpis(salesforce_stripe):
     assert salesforce_stripe.scorecard("bookings", "year", date(2009, 1, 1)) == pytest.approx(5000)
     assert salesforce_stripe.scorecard("win_rate", "year", date(2009, 1, 1)) == pytest.approx(1)
     # the deal with no account is in its owner's cut: Sam won Op7's 2,000
-    assert salesforce_stripe.scorecard("bookings", "year", year, owner_user_id=SAM) == pytest.approx(2000)
+    # an owner's row carries the owner's team (the owner and team cut)
+    assert salesforce_stripe.scorecard("bookings", "year", year, owner_user_id=SAM, team="sales") == pytest.approx(2000)
 
 
 def test_salesforce_stripe_billing_kpis(salesforce_stripe):
@@ -412,7 +413,8 @@ def test_hubspot_stripe_kpis(hubspot_stripe):
     assert hubspot_stripe.scorecard("win_rate_by_amount", "year", year) == pytest.approx(9000 / 13000)
     assert hubspot_stripe.scorecard("bookings", "year", year) == pytest.approx(9000)
     # Ada owns both wins, the one without a company included
-    assert hubspot_stripe.scorecard("bookings", "year", year, owner_user_id="101") == pytest.approx(9000)
+    # (HubSpot owners have no team: the owner's row carries team unknown)
+    assert hubspot_stripe.scorecard("bookings", "year", year, owner_user_id="101", team="unknown") == pytest.approx(9000)
     # 2009: 5001 won, 12,000
     assert hubspot_stripe.scorecard("bookings", "year", date(2009, 1, 1)) == pytest.approx(12000)
     # January 2024 month end: sub_a 100 + the deleted customer's sub_z 1,200 / 12 = 100;
