@@ -135,7 +135,7 @@ def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep
         if systems:
             landing, systems_warehouse = scratch / "fivetran.duckdb", scratch / "systems.duckdb"
             land_seconds, _ = measured([sys.executable, "-c",
-                "import sys; from pathlib import Path; from revops.demo_landing import land_demo_as_elt; "
+                "import sys; from pathlib import Path; from revops.demo.elt_landing import land_demo_as_elt; "
                 "land_demo_as_elt(Path(sys.argv[1]), Path(sys.argv[2]))", str(data), str(landing)])
             systems_seconds, systems_peak = measured(
                 revops + ["build", "--quiet", "--raw-database", str(landing), "--crm-source", "salesforce",

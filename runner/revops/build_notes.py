@@ -1,12 +1,34 @@
-"""What a successful build tells its user beyond "it passed": the defaults it used, the
-references it set to NULL and the rows it quarantined below the threshold, each with
-where to look for the rest."""
+"""What a successful build tells its user beyond "it passed", gathered in one place: the
+files it did not read, too few events before the as-of date, billing customers that
+matched no CRM account, the defaults it used, the references it set to NULL and the
+rows it quarantined below the threshold, each with where to look for the rest."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from .warehouse import read_only_connection
+
+YELLOW = "yellow"
+
+
+def after_build(result, billing_source: str = "contract") -> list[tuple[str, str | None]]:
+    """Every line `revops build` prints after "Built ...", with its colour (None: plain),
+    in order. `result` is build.build_warehouse's BuildResult."""
+    from .as_of import few_events_warning
+    from .build import unmatched_billing_customers
+
+    lines: list[tuple[str, str | None]] = [(f"  {warning}", YELLOW) for warning in result.file_warnings]
+    if warning := few_events_warning(result.warehouse):
+        lines.append((f"Warning: {warning}", YELLOW))
+    if billing_source != "contract":
+        unmatched, examples = unmatched_billing_customers(result.warehouse)
+        if unmatched:
+            lines.append((f"{unmatched} {billing_source} customer(s) matched no CRM account and are accounts of "
+                          "their own (see audit.billing_customer_matches):", YELLOW))
+            lines.extend((f"  {line}", None) for line in examples)
+    lines.extend((line, YELLOW) for line in build_notes(result.warehouse))
+    return lines
 
 
 def build_notes(warehouse: Path, examples: int = 3, *, quarantine: bool = True) -> list[str]:

@@ -1,6 +1,6 @@
 """The `revops` command line: parse options, call the work below, print, exit.
 
-The work lives in build.py, export.py and demo_company.py; this module only turns
+The work lives in build.py, export.py and demo/; this module only turns
 options into calls and results (or errors) into output and exit codes.
 """
 
@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import sys
 import traceback
-from datetime import date
 from functools import wraps
 from pathlib import Path
 
 import click
 
 from .errors import ExitCode, RevopsError
-from .options import Invalid, check_currency, check_identifier, check_variables, did_you_mean
+from .options import Invalid, check_currency, check_identifier, did_you_mean, parse_var_pairs
 from .project import Project
 
 EXIT_CODES_HELP = """
@@ -130,22 +129,8 @@ def main(debug: bool) -> None:
 
 
 def _parse_vars(pairs: tuple[str, ...], project: Project) -> dict:
-    """--var NAME=VALUE pairs, VALUE read as YAML, each checked by its kind."""
-    import yaml
-
-    variables = {}
-    for pair in pairs:
-        name, equals, value = pair.partition("=")
-        if not equals or not name.strip():
-            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--var")
-        try:
-            variables[name.strip()] = yaml.safe_load(value)
-        except yaml.YAMLError as error:
-            raise click.BadParameter(f"{pair!r}: the value is not YAML ({error})", param_hint="--var") from None
-        except ValueError:  # YAML-shaped but impossible, such as the date 2024-02-30: checked as text
-            variables[name.strip()] = value
     try:
-        return check_variables(variables, project)
+        return parse_var_pairs(pairs, project)
     except Invalid as error:
         raise click.BadParameter(str(error), param_hint="--var") from None
 
@@ -242,25 +227,10 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
     result = build_warehouse(project, options, on_progress=printer)
     counts = ", ".join(f"{n} {status}" for status, n in sorted(result.outcome.counts.items()))
     click.secho(f"Built {result.warehouse} in {result.seconds:.1f}s ({counts})", fg="green")
-    for warning in result.file_warnings:
-        click.secho(f"  {warning}", fg="yellow", err=True)
-    from .as_of import few_events_warning
+    from .build_notes import after_build
 
-    if warning := few_events_warning(result.warehouse):
-        click.secho(f"Warning: {warning}", fg="yellow", err=True)
-    if billing_source != "contract":
-        from .build import unmatched_billing_customers
-
-        unmatched, examples = unmatched_billing_customers(result.warehouse)
-        if unmatched:
-            click.secho(f"{unmatched} {billing_source} customer(s) matched no CRM account and are accounts of "
-                        "their own (see audit.billing_customer_matches):", fg="yellow", err=True)
-            for line in examples:
-                click.echo(f"  {line}", err=True)
-    from .build_notes import build_notes
-
-    for line in build_notes(result.warehouse):
-        click.secho(line, fg="yellow", err=True)
+    for line, color in after_build(result, billing_source):
+        click.secho(line, fg=color, err=True)
 
 
 @main.command(epilog=EXIT_CODES_HELP)
@@ -376,28 +346,12 @@ def validate(data_dir, reporting_currency, max_quarantined_share, max_problems) 
       revops validate --data seeds/demo
     """
     from .errors import BadInput
-    from .validate import validate_folder
+    from .validate import report_lines, validate_folder
 
     report = validate_folder(_project(), data_dir, reporting_currency=reporting_currency,
                              max_quarantined_share=max_quarantined_share)
-    for problem in report.file_problems:
-        click.secho(f"  {problem}", fg="red" if problem.severity == "error" else "yellow")
-    for file_report in report.files:
-        if file_report.file is None:
-            click.echo(f"  {file_report.table}: no file (the KPIs that need it will be empty)")
-            continue
-        if not file_report.problems:
-            click.echo(f"  {file_report.file}: {file_report.rows} rows, OK")
-            continue
-        click.secho(f"  {file_report.file}: {file_report.rows} rows, {len(file_report.problems)} quarantined", fg="yellow")
-        for problem in file_report.problems[:max_problems]:
-            click.echo(f"    {problem}")
-        if len(file_report.problems) > max_problems:
-            click.echo(f"    ... and {len(file_report.problems) - max_problems} more")
-    for line in report.notes:
-        click.secho(f"  {line}", fg="yellow")
-    for line in [str(table) for table in report.over_tolerance] + report.build_failures:
-        click.secho(f"  {line}", fg="red")
+    for line, color in report_lines(report, max_problems):
+        click.secho(line, fg=color)
     if not report.build_would_pass:
         errors = len(report.scan.errors) + len(report.over_tolerance) + len(report.build_failures)
         raise BadInput(f"{errors} problem(s) in {data_dir}: the build would fail; nothing was built")
@@ -433,7 +387,7 @@ def demo(out_dir, seed, scale, elt_landing) -> None:
       revops demo --out /tmp/d --elt-landing /tmp/fivetran.duckdb
       revops build --raw-database /tmp/fivetran.duckdb --crm-source salesforce --billing-source stripe
     """
-    from .demo_company import generate_demo_company
+    from .demo import generate_demo_company
 
     project = _project()
     out_dir = out_dir or project.demo_data
@@ -443,7 +397,7 @@ def demo(out_dir, seed, scale, elt_landing) -> None:
     )
     click.secho(f"Wrote {sum(counts.values())} rows in {len(counts)} files to {out_dir}", fg="green")
     if elt_landing is not None:
-        from .demo_landing import land_demo_as_elt
+        from .demo.elt_landing import land_demo_as_elt
 
         rows = land_demo_as_elt(out_dir, elt_landing)
         click.secho(f"Wrote {rows} rows as Salesforce and Stripe tables to {elt_landing}", fg="green")

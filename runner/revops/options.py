@@ -200,6 +200,22 @@ def project_variables(project: Project) -> list[str]:
     return list((document.get("vars") or {}).keys())
 
 
+def parse_var_pairs(pairs: Iterable[str], project: Project) -> dict:
+    """--var NAME=VALUE pairs, VALUE read as YAML, each checked by its kind (check_variables)."""
+    variables = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise Invalid(f"{pair!r} is not NAME=VALUE")
+        try:
+            variables[name.strip()] = yaml.safe_load(value)
+        except yaml.YAMLError as error:
+            raise Invalid(f"{pair!r}: the value is not YAML ({error})") from None
+        except ValueError:  # YAML-shaped but impossible, such as the date 2024-02-30: checked as text
+            variables[name.strip()] = value
+    return check_variables(variables, project)
+
+
 def check_variables(variables: dict, project: Project) -> dict:
     """Each --var checked by its kind, normalised (dates as text, currencies in
     capitals); a name dbt_project.yml does not declare is refused with a did-you-mean."""

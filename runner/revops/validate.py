@@ -114,6 +114,27 @@ def validate_folder(
     return report
 
 
+def report_lines(report: ValidationReport, max_problems: int = 20) -> list[tuple[str, str | None]]:
+    """What `revops validate` prints before its verdict, each line with its colour (None:
+    plain): the file problems, each file's rows and first max_problems quarantined rows,
+    the build's notes, and what is over the tolerance or would fail the build."""
+    lines = [(f"  {problem}", "red" if problem.severity == "error" else "yellow") for problem in report.file_problems]
+    for file_report in report.files:
+        if file_report.file is None:
+            lines.append((f"  {file_report.table}: no file (the KPIs that need it will be empty)", None))
+        elif not file_report.problems:
+            lines.append((f"  {file_report.file}: {file_report.rows} rows, OK", None))
+        else:
+            lines.append((f"  {file_report.file}: {file_report.rows} rows, {len(file_report.problems)} quarantined",
+                          "yellow"))
+            lines.extend((f"    {problem}", None) for problem in file_report.problems[:max_problems])
+            if len(file_report.problems) > max_problems:
+                lines.append((f"    ... and {len(file_report.problems) - max_problems} more", None))
+    lines.extend((f"  {line}", "yellow") for line in report.notes)
+    lines.extend((f"  {line}", "red") for line in [str(table) for table in report.over_tolerance] + report.build_failures)
+    return lines
+
+
 def _run_checks(project: Project, warehouse: Path, dbt_vars: dict):
     from .dbt_invocation import invoke_dbt
 

@@ -174,7 +174,7 @@ def test_build_refuses_to_replace_a_file_that_is_not_a_warehouse(tmp_path):
     (["export", "--warehouse", "{tmp}/w.duckdb"], "revops.export.export_models"),
     (["kpis", "--warehouse", "{tmp}/w.duckdb"], "revops.scorecard.read_scorecard"),
     (["validate", "--data", "."], "revops.validate.validate_folder"),
-    (["demo", "--out", "{tmp}/demo"], "revops.demo_company.generate_demo_company"),
+    (["demo", "--out", "{tmp}/demo"], "revops.demo.generate_demo_company"),
 ])
 def test_ctrl_c_says_interrupted_and_exits_130(monkeypatch, tmp_path, command, target):
     import importlib

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from revops.demo_company import AS_OF, CONTRACT_COLUMNS, DEMO_TABLES, generate_demo_company
+from revops.demo import AS_OF, CONTRACT_COLUMNS, DEMO_TABLES, generate_demo_company
 
 TODAY = "2025-12-15"
 

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from revops.build import BuildOptions, build_warehouse
-from revops.demo_landing import land_demo_as_elt
+from revops.demo.elt_landing import land_demo_as_elt
 
 pytestmark = pytest.mark.slow  # every test here reads a dbt build
 
