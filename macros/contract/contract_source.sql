@@ -81,7 +81,7 @@
 {% macro contract_relation(table_name, crm_only=false) %}
     {%- set system = source_system_of(table_name, crm_only) -%}
     {%- if system != 'contract' -%}
-        {{ return(ref(system ~ '__contract_' ~ table_name)) }}
+        {{ return(ref('base_' ~ system ~ '__contract_' ~ table_name)) }}
     {%- elif var('raw_source', 'demo') == 'demo' -%}
         {%- if crm_source() != 'contract' or billing_source() != 'contract' -%}
             {{ exceptions.raise_compiler_error(

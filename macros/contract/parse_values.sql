@@ -66,12 +66,6 @@
     cast(cast({{ clean_text(column) }} as timestamp with time zone) at time zone 'UTC' as timestamp)
 {%- endmacro %}
 
-{#- DuckDB: try_cast so a bad cell is NULL rather than an aborted build; the profile
-    pins the session time zone to UTC, so a value without an offset is read as UTC. -#}
-{% macro duckdb__parse_timestamp(column) -%}
-    cast(try_cast({{ clean_text(column) }} as timestamp with time zone) as timestamp)
-{%- endmacro %}
-
 {#- A cast that gives NULL instead of an error where the engine can (dbt's own
     safe_cast is a plain cast on DuckDB). -#}
 {% macro try_cast(expression, data_type) -%}
@@ -80,10 +74,6 @@
 
 {% macro default__try_cast(expression, data_type) -%}
     {{ dbt.safe_cast(expression, data_type) }}
-{%- endmacro %}
-
-{% macro duckdb__try_cast(expression, data_type) -%}
-    try_cast({{ expression }} as {{ data_type }})
 {%- endmacro %}
 
 {#- Exchange rates keep ten decimals: money times a rate stays exact decimal arithmetic,
@@ -103,8 +93,4 @@
 
 {% macro default__type_double() -%}
     {{ return(dbt.type_float()) }}
-{%- endmacro %}
-
-{% macro duckdb__type_double() -%}
-    {{ return('double') }}
 {%- endmacro %}

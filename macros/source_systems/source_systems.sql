@@ -1,5 +1,5 @@
 {#- Source systems: Salesforce, HubSpot and Stripe as ELT tools land them. Each one has
-    a staging folder (models/staging/<system>/) whose `<system>__contract_<table>`
+    a staging folder (models/staging/<system>/) whose `base_<system>__contract_<table>`
     models reshape its tables into contract tables, as text, the way a user's file
     would hold them. `contract_relation()` reads those models instead of the raw
     contract table, so parsing, the quarantine and every KPI are the same whatever the
@@ -207,18 +207,6 @@
     regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }}, 'g')
 {%- endmacro %}
 
-{% macro snowflake__regexp_replace_all(expression, pattern, replacement) -%}
-    regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }})
-{%- endmacro %}
-
-{% macro bigquery__regexp_replace_all(expression, pattern, replacement) -%}
-    regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }})
-{%- endmacro %}
-
-{% macro spark__regexp_replace_all(expression, pattern, replacement) -%}
-    regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }})
-{%- endmacro %}
-
 
 {#- A text value of a JSON object column (Stripe's metadata). -#}
 {% macro json_text(column, key) -%}
@@ -230,22 +218,6 @@
 {% macro default__json_text(column, key) -%}
     case when left(trim({{ column }}), 1) = '{' and right(trim({{ column }}), 1) = '}'
         then cast({{ column }} as json) ->> '{{ key }}' end
-{%- endmacro %}
-
-{% macro duckdb__json_text(column, key) -%}
-    json_extract_string(try_cast({{ column }} as json), '$.{{ key }}')
-{%- endmacro %}
-
-{% macro snowflake__json_text(column, key) -%}
-    try_parse_json({{ column }}):{{ key }}::string
-{%- endmacro %}
-
-{% macro bigquery__json_text(column, key) -%}
-    json_value({{ column }}, '$.{{ key }}')
-{%- endmacro %}
-
-{% macro spark__json_text(column, key) -%}
-    get_json_object({{ column }}, '$.{{ key }}')
 {%- endmacro %}
 
 

@@ -14,4 +14,4 @@ select
     matched_by,
     matched_by is not null as is_matched,
     unmatched_reason
-from {{ ref(var('billing_source', 'contract') ~ '__customers') }}
+from {{ ref('base_' ~ var('billing_source', 'contract') ~ '__customers') }}

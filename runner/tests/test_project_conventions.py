@@ -43,9 +43,9 @@ def test_every_contract_staging_model_tests_the_contract_key(project):
 # CONTRIBUTING.md: where a model goes decides its name's prefix (first match wins)
 LAYER_PREFIXES = [
     ("models/staging/contract/", r"(base|stg)_contract__"),
-    ("models/staging/salesforce/", r"salesforce__"),
-    ("models/staging/hubspot/", r"hubspot__"),
-    ("models/staging/stripe/", r"stripe__"),
+    ("models/staging/salesforce/", r"base_salesforce__"),
+    ("models/staging/hubspot/", r"base_hubspot__"),
+    ("models/staging/stripe/", r"base_stripe__"),
     ("models/intermediate/kpi_frames/", r"int_kpi_"),
     ("models/intermediate/", r"int_"),
     ("models/marts/core/", r"(dim|fct)_"),
@@ -100,3 +100,65 @@ def test_every_model_is_described_in_yaml_beside_it(project):
             problems.append(f"{path}: no description (its grain first)")
     assert not problems, "\n".join(problems)
     assert UNDESCRIBED_FOR_NOW <= set(_models(project)), "an exempted model is gone: drop it from the list"
+
+
+# CONTRIBUTING.md, engine-specific SQL: an engine's variant of a dispatched macro lives in
+# macros/<engine>/ and nowhere else (default__ variants stay beside their dispatcher)
+ENGINES = {"duckdb", "postgres", "snowflake", "bigquery", "spark", "databricks", "redshift", "trino", "fabric"}
+
+
+def test_engine_macros_live_in_their_engine_folder(project):
+    misplaced = []
+    for path in sorted((project.root / "macros").rglob("*.sql")):
+        folder = path.relative_to(project.root / "macros").parts[0]
+        for name in re.findall(r"\{%-?\s*macro\s+(\w+)\s*\(", path.read_text()):
+            engine = name.split("__", 1)[0] if "__" in name else None
+            if engine in ENGINES and folder != engine:
+                misplaced.append(f"{path.relative_to(project.root)}: {name} belongs in macros/{engine}/")
+            elif engine is None and folder in ENGINES and name.startswith(tuple(e + "__" for e in ENGINES)):
+                misplaced.append(f"{path.relative_to(project.root)}: {name}")
+    assert not misplaced, "\n".join(misplaced)
+
+
+def _has_primary_key_test(model: dict) -> bool:
+    for test in model.get("data_tests") or []:
+        if isinstance(test, dict) and "unique_combination_of_columns" in test:
+            return True
+    for column in model.get("columns") or []:
+        names = [test if isinstance(test, str) else next(iter(test)) for test in column.get("data_tests") or []]
+        if "unique" in names and "not_null" in names:
+            return True
+    return False
+
+
+# Models whose grain has no key, by design, each with the test that proves its grain
+# instead. The list may only shrink.
+KEYLESS = {
+    # every raw row, exact duplicates included (a raw schema has no line numbers):
+    # tests/data_quality/every_raw_row_is_conformed_or_quarantined.sql proves each raw
+    # row is in staging or the quarantine exactly once
+    **{f"base_contract__{table}": "raw rows" for table in (
+        "accounts", "activities", "expenses", "forecasts", "fx_rates", "invoices", "lead_sources", "leads",
+        "opportunities", "opportunity_history", "opportunity_stages", "payments", "product_usage", "quotas",
+        "subscriptions", "users")},
+    "dq_quarantine": "raw rows (the same conservation test)",
+    # one row per event occurrence: a deal changed twice on one day is two events of the
+    # same (table, key, column, day), and the as-of date's event count counts both
+    "int_dated_events": "event occurrences (its unit tests)",
+    "as_of_date_few_events": "event occurrences of int_dated_events (its unit tests)",
+}
+
+
+def test_every_model_has_a_primary_key_test(project):
+    # CONTRIBUTING.md: a primary-key test on every model (unique + not_null on the key, or
+    # unique_combination_of_columns): the grain the description states, proven
+    keyed = set()
+    for path in sorted((project.root / "models").rglob("*.yml")):
+        for model in (yaml.safe_load(path.read_text()) or {}).get("models") or []:
+            if _has_primary_key_test(model):
+                keyed.add(model["name"])
+    models = _models(project)
+    missing = [str(path) for name, path in models.items() if name not in keyed | set(KEYLESS)]
+    assert not missing, "models without a primary-key test:\n" + "\n".join(missing)
+    assert set(KEYLESS) <= set(models), "a keyless model is gone: drop it from KEYLESS"
+    assert not set(KEYLESS) & keyed, "a KEYLESS model has a key test now: drop it from KEYLESS"

@@ -131,7 +131,7 @@ def test_salesforce_history_mode_reads_only_the_live_version(salesforce_stripe):
     # passed through as landed (Gamma's is not landed: the contract's to null).
     assert salesforce_stripe.query("""
         select account_id, account_name, segment, parent_account_id, is_deleted
-        from staging.salesforce__contract_accounts order by account_id""") == [
+        from staging.base_salesforce__contract_accounts order by account_id""") == [
         (ACME, "Acme Corp", "enterprise", None, "false"),
         (BETA, "Beta LLC", "mid-market", GONE, "false"),
         (GAMMA, "Gamma Ltd", "smb", NOT_LANDED_ACCOUNT, "false"),
@@ -145,7 +145,7 @@ def test_salesforce_deleted_users_that_own_live_deals_are_kept_inactive(salesfor
     # passed through for the contract to null and report.
     assert salesforce_stripe.query("""
         select user_id, user_name, manager_user_id, is_active
-        from staging.salesforce__contract_users order by user_id""") == [
+        from staging.base_salesforce__contract_users order by user_id""") == [
         (DAN, "Dan Departed", MARIA, "false"),
         (MARIA, "Maria Manager", None, "true"),
         (RITA, "Rita Rep", MARIA, "true"),
@@ -161,7 +161,7 @@ def test_salesforce_deals_the_vendor_counts_are_all_handed_to_the_contract(sales
     got = salesforce_stripe.query("""
         select opportunity_id, account_id, stage_name, is_closed, is_won, cast(amount as decimal(18, 2)),
                currency, owner_user_id
-        from staging.salesforce__contract_opportunities order by opportunity_id""")
+        from staging.base_salesforce__contract_opportunities order by opportunity_id""")
     assert got == [
         (OP[1], ACME, "Closed Won", "true", "true", Decimal("5000.00"), "USD", RITA),
         (OP[2], ACME, "Closed Won", "true", "true", Decimal("12000.00"), "USD", RITA),
@@ -173,7 +173,7 @@ def test_salesforce_deals_the_vendor_counts_are_all_handed_to_the_contract(sales
 
 
 def test_salesforce_without_opportunity_stage_gives_an_empty_stages_table(salesforce_stripe):
-    assert salesforce_stripe.query("select count(*) from staging.salesforce__contract_opportunity_stages") == [(0,)]
+    assert salesforce_stripe.query("select count(*) from staging.base_salesforce__contract_opportunity_stages") == [(0,)]
 
 
 def test_salesforce_history_schema_is_the_deal_history(salesforce_stripe):
@@ -183,7 +183,7 @@ def test_salesforce_history_schema_is_the_deal_history(salesforce_stripe):
     got = salesforce_stripe.query("""
         select opportunity_id, cast(changed_at as timestamp), stage_name, cast(amount as decimal(18, 2)),
                cast(close_date as date), forecast_category
-        from staging.salesforce__contract_opportunity_history order by opportunity_id, changed_at""")
+        from staging.base_salesforce__contract_opportunity_history order by opportunity_id, changed_at""")
     assert got == [
         (OP[2], datetime(2024, 1, 10, 9), "Prospecting", Decimal("10000.00"), date(2024, 5, 31), "pipeline"),
         (OP[2], datetime(2024, 4, 1, 9), "Negotiation", Decimal("12000.00"), date(2024, 6, 30), "best_case"),
@@ -197,7 +197,7 @@ def test_salesforce_touches_and_leads_of_deleted_parents_are_kept(salesforce_str
     # the call on Gone Inc is kept; the email with no account is no account touch
     assert salesforce_stripe.query("""
         select activity_id, account_id, activity_type
-        from staging.salesforce__contract_activities order by activity_id""") == [
+        from staging.base_salesforce__contract_activities order by activity_id""") == [
         ("00T8d000008Tk1AAC", GONE, "call"),
         ("00U8d000009Ev1AAC", ACME, "meeting"),
     ]
@@ -205,7 +205,7 @@ def test_salesforce_touches_and_leads_of_deleted_parents_are_kept(salesforce_str
     # name an account not landed and the deleted Op6 (the contract's to null)
     assert salesforce_stripe.query("""
         select lead_id, converted_account_id, converted_opportunity_id
-        from staging.salesforce__contract_leads order by lead_id""") == [
+        from staging.base_salesforce__contract_leads order by lead_id""") == [
         ("00Q8d000006Ld1AAC", GONE, OP[4]),
         ("00Q8d000006Ld2AAC", NOT_LANDED_ACCOUNT, OP[6]),
         ("00Q8d000006Ld3AAC", None, None),
@@ -217,17 +217,17 @@ def test_a_deleted_stripe_customer_keeps_its_account_flagged(salesforce_stripe):
     # flagged deleted. cus_Hash3's metadata names a 32-hex id no CRM account has.
     assert salesforce_stripe.query("""
         select customer_id, account_id, matched_by, is_deleted
-        from staging.stripe__customers order by customer_id""") == [
+        from staging.base_stripe__customers order by customer_id""") == [
         ("cus_Acme1", ACME, "metadata", False),
         ("cus_Gone2", "cus_Gone2", None, True),
         ("cus_Hash3", "cus_Hash3", None, False),
     ]
     assert salesforce_stripe.query("""
-        select account_id, is_deleted from staging.stripe__contract_accounts
+        select account_id, is_deleted from staging.base_stripe__contract_accounts
         where account_id like 'cus_%' order by account_id""") == [("cus_Gone2", "true"), ("cus_Hash3", "false")]
     # its subscription and invoice keep their account
     assert salesforce_stripe.query("""
-        select subscription_id, account_id from staging.stripe__contract_subscriptions order by 1""") == [
+        select subscription_id, account_id from staging.base_stripe__contract_subscriptions order by 1""") == [
         ("sub_1", ACME), ("sub_2", "cus_Gone2"), ("sub_3", "cus_Hash3")]
 
 
@@ -235,7 +235,7 @@ def test_stripe_history_mode_reads_the_live_invoice_version(salesforce_stripe):
     # in_1 was open, then paid: only the live (paid) version is the invoice
     assert salesforce_stripe.query("""
         select invoice_id, account_id, status, cast(total as decimal(18, 2))
-        from staging.stripe__contract_invoices order by invoice_id""") == [
+        from staging.base_stripe__contract_invoices order by invoice_id""") == [
         ("in_1", ACME, "paid", Decimal("200.00")),
         ("in_2", "cus_Gone2", "paid", Decimal("1200.00")),
         ("in_3", "cus_Hash3", "open", Decimal("300.00")),
@@ -339,11 +339,11 @@ def test_hubspot_history_mode_and_deleted_companies(hubspot_stripe):
     # 1001 has an old version (Acme Old Name): not live. Globex and Initech are deleted:
     # HubSpot drops a deleted company's associations, so Globex's deal has no company.
     assert hubspot_stripe.query("""
-        select account_id, account_name, is_deleted from staging.hubspot__contract_accounts
+        select account_id, account_name, is_deleted from staging.base_hubspot__contract_accounts
         order by account_id""") == [("1001", "Acme Corp", "false")]
     # Bob is deleted but owns the live Globex deal: kept, inactive; Cy owns nothing
     assert hubspot_stripe.query("""
-        select user_id, user_name, is_active from staging.hubspot__contract_users order by user_id""") == [
+        select user_id, user_name, is_active from staging.base_hubspot__contract_users order by user_id""") == [
         ("101", "Ada Lovelace", "true"), ("102", "Bob Gone", "false")]
 
 
@@ -354,7 +354,7 @@ def test_hubspot_deals_the_vendor_counts_are_all_handed_to_the_contract(hubspot_
     # 9999, is not landed: its primary one (1001) is the account.
     got = hubspot_stripe.query("""
         select opportunity_id, account_id, stage_name, is_won, cast(amount as decimal(18, 2)), owner_user_id
-        from staging.hubspot__contract_opportunities order by opportunity_id""")
+        from staging.base_hubspot__contract_opportunities order by opportunity_id""")
     assert got == [
         ("5001", "1001", "Closed Won", "true", Decimal("12000.00"), "101"),
         ("5002", "1001", "Closed Won", "true", Decimal("6000.00"), "101"),
@@ -363,18 +363,18 @@ def test_hubspot_deals_the_vendor_counts_are_all_handed_to_the_contract(hubspot_
         ("5005", "1001", "Appointment Scheduled", "false", None, "101"),
     ]
     # no history tables are landed: no history
-    assert hubspot_stripe.query("select count(*) from staging.hubspot__contract_opportunity_history") == [(0,)]
+    assert hubspot_stripe.query("select count(*) from staging.base_hubspot__contract_opportunity_history") == [(0,)]
 
 
 def test_hubspot_stripe_customers_and_invoices_without_optional_columns(hubspot_stripe):
     # cus_a shares acme.example with Acme Corp; cus_z is deleted and unmatched
     assert hubspot_stripe.query("""
-        select customer_id, account_id, matched_by, is_deleted from staging.stripe__customers
+        select customer_id, account_id, matched_by, is_deleted from staging.base_stripe__customers
         order by customer_id""") == [("cus_a", "1001", "email_domain", False), ("cus_z", "cus_z", None, True)]
     # the invoice table has no tax or due_date column: both empty
     assert hubspot_stripe.query("""
         select invoice_id, account_id, cast(total as decimal(18, 2)), tax, due_at
-        from staging.stripe__contract_invoices order by invoice_id""") == [
+        from staging.base_stripe__contract_invoices order by invoice_id""") == [
         ("in_a1", "1001", Decimal("100.00"), None, None),
         ("in_z1", "cus_z", Decimal("1200.00"), None, None),
     ]

@@ -23,7 +23,7 @@
 -- are left out.
 with opportunities as (
     select opportunity_id, created_at
-    from {{ ref('salesforce__contract_opportunities') }} as opportunities
+    from {{ ref('base_salesforce__contract_opportunities') }} as opportunities
     where opportunity_id is not null
 ),
 

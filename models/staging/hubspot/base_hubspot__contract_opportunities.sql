@@ -1,18 +1,18 @@
--- The contract's opportunities from HubSpot deals: one row per deal in hubspot__deals
+-- The contract's opportunities from HubSpot deals: one row per deal in base_hubspot__deals
 -- (deleted, merged and unselected-pipeline deals are out). The account is the deal's
 -- primary company association (deal_company.type_id 5), else its lowest company id,
 -- among live companies. Stage name, closed and won flags come from the deal's stage.
 {%- set primary_deal_to_company_type_id = 5 %}
 with deals as (
-    select * from {{ ref('hubspot__deals') }}
+    select * from {{ ref('base_hubspot__deals') }}
 ),
 
 stages as (
-    select * from {{ ref('hubspot__deal_stages') }}
+    select * from {{ ref('base_hubspot__deal_stages') }}
 ),
 
 companies as (
-    select account_id from {{ ref('hubspot__contract_accounts') }}
+    select account_id from {{ ref('base_hubspot__contract_accounts') }}
 ),
 
 associations as (

@@ -1,7 +1,7 @@
 -- The contract's opportunity stages from HubSpot deal pipeline stages: one row per live
--- stage of a selected, live pipeline (see hubspot__deal_stages for naming and flags).
+-- stage of a selected, live pipeline (see base_hubspot__deal_stages for naming and flags).
 with stages as (
-    select * from {{ ref('hubspot__deal_stages') }}
+    select * from {{ ref('base_hubspot__deal_stages') }}
 ),
 
 final as (

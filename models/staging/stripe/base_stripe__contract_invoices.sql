@@ -36,12 +36,12 @@ select
     {{ system_timestamp('invoices.status_transitions_paid_at') }} as paid_at,
     {{ system_timestamp('invoices.status_transitions_voided_at') }} as voided_at
 from invoices
-left join {{ ref('stripe__customers') }} as customers
+left join {{ ref('base_stripe__customers') }} as customers
     on customers.customer_id = {{ clean_text('invoices.customer_id') }}
 left join subscription_of_lines
     on subscription_of_lines.invoice_id = {{ clean_text('invoices.id') }}
 left join (
-    select distinct subscription_id from {{ ref('stripe__contract_subscriptions') }}
+    select distinct subscription_id from {{ ref('base_stripe__contract_subscriptions') }}
 ) as subscriptions
     on subscriptions.subscription_id = coalesce(
         {{ clean_text('invoices.subscription_id') }}, subscription_of_lines.subscription_id)

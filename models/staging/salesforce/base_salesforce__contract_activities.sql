@@ -2,7 +2,7 @@
 -- touch on an account, as text. Left out: deleted rows; tasks and events without an
 -- account (a touch of nobody's account counts for no account KPI); open tasks
 -- (is_closed false: to-dos, not touches yet). A live touch on a deleted account is kept
--- (its account is kept, flagged deleted: see salesforce__contract_accounts).
+-- (its account is kept, flagged deleted: see base_salesforce__contract_accounts).
 --   tasks:  occurred_at = completed_date_time, else activity_date, else created_date;
 --           activity_type = task_subtype (Email, Call, LinkedIn...; ListEmail is email)
 --           unless it is Task or empty, then type (Call, Email, Meeting...), else task.

@@ -1,7 +1,7 @@
 -- Contract `leads` from Salesforce's Lead object: one row per live lead, as text. A
 -- lead is converted when is_converted (or, without that column, a converted_date) says
 -- so. The converted ids are passed through as Salesforce holds them: a deleted account
--- they name is kept (see salesforce__contract_accounts), and an id of a row not landed
+-- they name is kept (see base_salesforce__contract_accounts), and an id of a row not landed
 -- is the contract's to null and report.
 with leads as (
     select * from {{ system_source('salesforce', 'lead', [

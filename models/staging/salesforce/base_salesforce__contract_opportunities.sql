@@ -1,7 +1,7 @@
 -- Contract `opportunities` from Salesforce's Opportunity object: one row per live deal,
 -- as text. Deleted deals (is_deleted, _fivetran_deleted) are left out; a live deal of a
 -- deleted account is kept, as Salesforce counts it (its account is kept too, flagged
--- deleted: see salesforce__contract_accounts). Closed/won come from the deal's stage in
+-- deleted: see base_salesforce__contract_accounts). Closed/won come from the deal's stage in
 -- OpportunityStage when the stage is known, else from the deal's own flags (so an org
 -- whose opportunity_stage is not landed still has closed and won deals); an empty
 -- probability takes the stage's default. Single-currency orgs have no currency_iso_code:
@@ -24,7 +24,7 @@ stages as (
         {{ parse_boolean('is_closed') }} as is_closed,
         {{ parse_boolean('is_won') }} as is_won,
         {{ clean_text('default_probability') }} as default_probability
-    from {{ ref('salesforce__contract_opportunity_stages') }} as stages
+    from {{ ref('base_salesforce__contract_opportunity_stages') }} as stages
 ),
 
 final as (

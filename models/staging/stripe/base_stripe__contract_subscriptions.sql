@@ -34,7 +34,7 @@ subscriptions as (
             "coalesce(subscription_rows.ended_at, case when lower(subscription_rows.status) = 'canceled' then subscription_rows.canceled_at end)")) }} as date) as ended_on,
         lower({{ clean_text('subscription_rows.cancellation_details_reason') }}) as cancellation_reason
     from subscription_rows
-    left join {{ ref('stripe__customers') }} as customers
+    left join {{ ref('base_stripe__customers') }} as customers
         on customers.customer_id = {{ clean_text('subscription_rows.customer_id') }}
     where coalesce({{ parse_boolean('subscription_rows.livemode') }}, true)
         and coalesce(lower({{ clean_text('subscription_rows.status') }}), '') not in ('incomplete', 'incomplete_expired')

@@ -1,6 +1,6 @@
 -- The contract's accounts with Stripe as the billing system: every CRM account (from
 -- crm_source, or the contract's own accounts table), plus each Stripe customer that
--- matches none of them, as an account of its own (see stripe__customers). Such an
+-- matches none of them, as an account of its own (see base_stripe__customers). Such an
 -- account is flagged is_deleted when its customer is deleted in Stripe: its billing
 -- history still counts, under an account that says it is gone.
 {%- set columns = contract_columns_of('accounts') %}
@@ -32,5 +32,5 @@ select
     {{ from_customers.get(column.name, 'cast(null as ' ~ dbt.type_string() ~ ')') }} as {{ column.name }}
     {{- "," if not loop.last }}
     {%- endfor %}
-from {{ ref('stripe__customers') }} as customers
+from {{ ref('base_stripe__customers') }} as customers
 where customers.matched_by is null

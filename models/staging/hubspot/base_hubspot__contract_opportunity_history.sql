@@ -4,14 +4,14 @@
 -- changed at one instant are one row). Stage changes come from deal_property_history
 -- (name 'dealstage') for a deal that has them there, else from deal_stage, the
 -- connector's stage history; amount, close date and forecast category only from
--- deal_property_history. Only deals in hubspot__deals have history here. A stage id
+-- deal_property_history. Only deals in base_hubspot__deals have history here. A stage id
 -- that names no selected, live stage counts as no change.
 with deals as (
-    select deal_id from {{ ref('hubspot__deals') }}
+    select deal_id from {{ ref('base_hubspot__deals') }}
 ),
 
 stages as (
-    select * from {{ ref('hubspot__deal_stages') }}
+    select * from {{ ref('base_hubspot__deal_stages') }}
 ),
 
 property_history as (

@@ -13,7 +13,7 @@ with all_owners as (
 ),
 
 referenced_owners as (
-    select owner_id from {{ ref('hubspot__deals') }} as deals
+    select owner_id from {{ ref('base_hubspot__deals') }} as deals
     union
     select {{ clean_text('property_hubspot_owner_id') }}
     from {{ system_source('hubspot', 'company', [

@@ -16,7 +16,7 @@ with engagements as (
 ),
 
 companies as (
-    select account_id from {{ ref('hubspot__contract_accounts') }}
+    select account_id from {{ ref('base_hubspot__contract_accounts') }}
 ),
 
 touches as (

@@ -1,0 +1,10 @@
+{#- Spark's variants of the dispatched macros in macros/source_systems/source_systems.sql
+    (CONTRIBUTING.md: an engine's SQL lives in macros/<engine>/ only). -#}
+
+{% macro spark__regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }})
+{%- endmacro %}
+
+{% macro spark__json_text(column, key) -%}
+    get_json_object({{ column }}, '$.{{ key }}')
+{%- endmacro %}
