@@ -162,3 +162,30 @@ def test_every_model_has_a_primary_key_test(project):
     assert not missing, "models without a primary-key test:\n" + "\n".join(missing)
     assert set(KEYLESS) <= set(models), "a keyless model is gone: drop it from KEYLESS"
     assert not set(KEYLESS) & keyed, "a KEYLESS model has a key test now: drop it from KEYLESS"
+
+
+def _column_descriptions(project):
+    """(place, description) of every column of every model and source table in models/."""
+    for path in sorted((project.root / "models").rglob("*.yml")):
+        document = yaml.safe_load(path.read_text()) or {}
+        nodes = [(model["name"], model) for model in document.get("models") or []]
+        nodes += [(f"{source['name']}.{table['name']}", table)
+                  for source in document.get("sources") or [] for table in source.get("tables") or []]
+        for node_name, node in nodes:
+            for column in node.get("columns") or []:
+                if column.get("description"):
+                    yield f"{path.relative_to(project.root)}: {node_name}.{column['name']}", column["description"]
+
+
+def test_no_column_sentence_is_written_three_times(project):
+    # CONTRIBUTING.md, shared column docs: a sentence that describes the same column in
+    # several places is a {% docs %} block used as "{{ doc('name') }}", not repeated
+    places = {}
+    for place, description in _column_descriptions(project):
+        text = re.sub(r"\{\{\s*doc\([^)]*\)\s*\}\}", " ", description)  # what a doc block adds is written once
+        for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+            if len(sentence) > 12:  # not a fragment such as "-> email."
+                places.setdefault(sentence, []).append(place)
+    repeated = {sentence: where for sentence, where in places.items() if len(where) >= 3}
+    assert not repeated, "\n".join(f"{sentence!r} in {len(where)} places: {where[:3]}..."
+                                   for sentence, where in repeated.items())
