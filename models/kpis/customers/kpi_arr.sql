@@ -41,8 +41,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         -- the KPI values: ARR is the run rate of MRR at the period's end
         12 * ending_mrr as arr,
         12 * (new_mrr + expansion_mrr + reactivation_mrr - contraction_mrr - churned_mrr) as net_new_arr,

@@ -40,8 +40,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio('churned_customers', 'customers_at_start') }} as logo_churn_rate,
         {{ safe_ratio('churned_mrr + contraction_mrr', 'starting_mrr') }} as gross_mrr_churn_rate,
         churned_customers,

@@ -79,8 +79,7 @@ with_rates as (
 final as (
     select
         {{ period_columns }},
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         -- NULL while churn is zero: an endless lifetime is not a number
         {{ safe_ratio('arpa * gross_margin', 'monthly_logo_churn_rate_t6m') }} as customer_lifetime_value,
         arpa,

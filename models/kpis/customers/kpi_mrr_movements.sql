@@ -54,8 +54,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         -- the KPI values
         ending_mrr,
         new_mrr + expansion_mrr + reactivation_mrr - contraction_mrr - churned_mrr as net_new_mrr,

@@ -37,8 +37,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio(
             'new_mrr + expansion_mrr + reactivation_mrr',
             'churned_mrr + contraction_mrr'

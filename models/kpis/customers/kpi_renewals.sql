@@ -150,8 +150,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio('renewed_subscriptions', 'subscriptions_up_for_renewal') }} as logo_renewal_rate,
         {{ safe_ratio('renewed_arr', 'arr_up_for_renewal') }} as dollar_renewal_rate,
         renewed_subscriptions,

@@ -58,8 +58,7 @@ cohort_components as (
     select
         {{ period_columns }},
         account_id,
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         case when retention_window = 'period' then 1 else 0 end as customers_at_start,
         case when retention_window = 'period' then starting_mrr else 0 end as starting_mrr,
         -- gross retention is capped per customer: expansion never hides a loss
@@ -108,8 +107,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio('retained_mrr_gross', 'starting_mrr') }} as gross_revenue_retention,
         {{ safe_ratio('retained_mrr_net', 'starting_mrr') }} as net_revenue_retention,
         {{ safe_ratio('retained_mrr_gross_t12m', 'starting_mrr_t12m') }} as gross_revenue_retention_t12m,

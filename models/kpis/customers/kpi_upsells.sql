@@ -36,8 +36,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio('upsold_customers', 'customers_at_start') }} as upsell_rate,
         upsell_mrr,
         12 * upsell_mrr as upsell_arr,

@@ -22,8 +22,7 @@ measured_periods as (
 paid_invoices as (
     select
         invoice_id,
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         paid_date,
         {{ dbt.datediff('issued_date', 'paid_date', 'day') }} as days_to_pay,
         {{ dbt.datediff('coalesce(due_date, issued_date)', 'paid_date', 'day') }} as days_after_due
@@ -34,12 +33,8 @@ paid_invoices as (
 
 period_rows as (
     select
-        measured_periods.period_type,
-        measured_periods.period_start,
-        measured_periods.period_end,
-        measured_periods.period_label,
-        paid_invoices.segment,
-        paid_invoices.region,
+        {{ period_columns_of('measured_periods') }},
+        {{ columns_of('paid_invoices', dimensions) }},
         1 as invoices_paid,
         case when paid_invoices.days_after_due > 0 then 1 else 0 end as invoices_paid_late,
         paid_invoices.days_to_pay,
@@ -70,12 +65,8 @@ all_rows as (
 
 final as (
     select
-        period_type,
-        period_start,
-        period_end,
-        period_label,
-        segment,
-        region,
+        {{ period_columns }},
+        {{ dimensions | join(', ') }},
         -- values
         {{ safe_ratio('invoices_paid_late', 'invoices_paid') }} as late_payment_rate,
         {{ safe_ratio('days_to_pay_total', 'invoices_paid') }} as avg_days_to_pay,

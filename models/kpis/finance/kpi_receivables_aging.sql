@@ -35,13 +35,9 @@ measured_periods_with_days as (
 -- voided
 open_invoices as (
     select
-        measured_periods.period_type,
-        measured_periods.period_start,
-        measured_periods.period_end,
-        measured_periods.period_label,
+        {{ period_columns_of('measured_periods') }},
         invoice_states_by_date.invoice_id,
-        invoice_states_by_date.segment,
-        invoice_states_by_date.region,
+        {{ columns_of('invoice_states_by_date', dimensions) }},
         invoice_states_by_date.status,
         invoice_states_by_date.days_past_due,
         cast(
@@ -58,12 +54,8 @@ open_invoices as (
 
 receivable_rows as (
     select
-        period_type,
-        period_start,
-        period_end,
-        period_label,
-        segment,
-        region,
+        {{ period_columns }},
+        {{ dimensions | join(', ') }},
         case when status <> 'uncollectible' then 1 else 0 end as open_invoices,
         case when status <> 'uncollectible' then balance else 0 end as open_receivables,
         case when status <> 'uncollectible' and days_past_due <= 0 then balance else 0 end as ar_current,
@@ -84,12 +76,8 @@ receivable_rows as (
 -- DSO's denominator: billed revenue of the period, as in kpi_revenue
 billed_rows as (
     select
-        measured_periods.period_type,
-        measured_periods.period_start,
-        measured_periods.period_end,
-        measured_periods.period_label,
-        invoice_states_by_date.segment,
-        invoice_states_by_date.region,
+        {{ period_columns_of('measured_periods') }},
+        {{ columns_of('invoice_states_by_date', dimensions) }},
         0 as open_invoices,
         0 as open_receivables,
         0 as ar_current,
@@ -153,18 +141,13 @@ with_components as (
         ) as open_receivables_x_days
     from all_rows
     inner join measured_periods_with_days
-        on all_rows.period_type = measured_periods_with_days.period_type
-        and all_rows.period_start = measured_periods_with_days.period_start
+        on {{ same_period('all_rows', 'measured_periods_with_days') }}
 ),
 
 final as (
     select
-        period_type,
-        period_start,
-        period_end,
-        period_label,
-        segment,
-        region,
+        {{ period_columns }},
+        {{ dimensions | join(', ') }},
         -- values
         {{ safe_ratio('open_receivables_x_days', 'billed_revenue') }} as dso,
         {{ safe_ratio('past_due_receivables', 'open_receivables') }} as past_due_share,

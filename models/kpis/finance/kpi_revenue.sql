@@ -49,12 +49,8 @@ billed_invoices as (
 
 billed_rows as (
     select
-        measured_periods.period_type,
-        measured_periods.period_start,
-        measured_periods.period_end,
-        measured_periods.period_label,
-        billed_invoices.segment,
-        billed_invoices.region,
+        {{ period_columns_of('measured_periods') }},
+        {{ columns_of('billed_invoices', dimensions) }},
         billed_invoices.net_amount_reporting as billed_revenue,
         1 as invoices_billed,
         0 as payments_succeeded_amount,
@@ -70,12 +66,8 @@ billed_rows as (
 -- attempts move nothing
 payment_rows as (
     select
-        measured_periods.period_type,
-        measured_periods.period_start,
-        measured_periods.period_end,
-        measured_periods.period_label,
-        payments.segment,
-        payments.region,
+        {{ period_columns_of('measured_periods') }},
+        {{ columns_of('payments', dimensions) }},
         0 as billed_revenue,
         0 as invoices_billed,
         case when payments.status = 'succeeded' then payments.amount_reporting else 0 end
@@ -94,12 +86,8 @@ payment_rows as (
 -- MRR (the month holding the as-of date: its MRR on the as-of date)
 mrr_rows as (
     select
-        measured_periods.period_type,
-        measured_periods.period_start,
-        measured_periods.period_end,
-        measured_periods.period_label,
-        mrr_monthly.segment,
-        mrr_monthly.region,
+        {{ period_columns_of('measured_periods') }},
+        {{ columns_of('mrr_monthly', dimensions) }},
         0 as billed_revenue,
         0 as invoices_billed,
         0 as payments_succeeded_amount,

@@ -68,8 +68,7 @@ failures as (
 invoice_states as (
     select
         invoice_states_by_date.invoice_id,
-        invoice_states_by_date.segment,
-        invoice_states_by_date.region,
+        {{ columns_of('invoice_states_by_date', dimensions) }},
         invoice_states_by_date.status,
         invoice_states_by_date.issued_date,
         invoice_states_by_date.net_amount_reporting,
@@ -112,12 +111,8 @@ classified as (
 
 period_rows as (
     select
-        measured_periods.period_type,
-        measured_periods.period_start,
-        measured_periods.period_end,
-        measured_periods.period_label,
-        classified.segment,
-        classified.region,
+        {{ period_columns_of('measured_periods') }},
+        {{ columns_of('classified', dimensions) }},
         case when classified.is_voided then 0 else classified.net_amount_reporting end as billed_revenue,
         case when classified.leakage_component = 'voided' then classified.net_amount_reporting else 0 end
             as voided_amount,
@@ -175,12 +170,8 @@ with_total as (
 
 final as (
     select
-        period_type,
-        period_start,
-        period_end,
-        period_label,
-        segment,
-        region,
+        {{ period_columns }},
+        {{ dimensions | join(', ') }},
         -- values
         {{ safe_ratio('leakage_amount', 'billed_revenue') }} as leakage_rate,
         {{ safe_ratio('voided_amount', 'billed_revenue') }} as voided_leakage_rate,

@@ -104,7 +104,7 @@ acquired_customers as (
 acquisition_events as (
     select
         spent_on as event_date,
-        channel,
+        {{ dimensions | join(', ') }},
         sales_expense,
         marketing_expense,
         0 as new_customers
@@ -112,7 +112,7 @@ acquisition_events as (
     union all
     select
         customer_since,
-        channel,
+        {{ dimensions | join(', ') }},
         0,
         0,
         1
@@ -121,11 +121,8 @@ acquisition_events as (
 
 acquisition_events_by_period as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
-        acquisition_events.channel,
+        {{ period_columns_of('reporting_periods') }},
+        {{ columns_of('acquisition_events', dimensions) }},
         acquisition_events.sales_expense,
         acquisition_events.marketing_expense,
         acquisition_events.new_customers
@@ -161,7 +158,7 @@ final as (
         {{ period_columns }},
         segment,
         region,
-        channel,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio('sales_and_marketing_expense', 'new_customers') }} as customer_acquisition_cost,
         {{ safe_ratio('marketing_expense', 'new_customers') }} as paid_customer_acquisition_cost,
         sales_and_marketing_expense,

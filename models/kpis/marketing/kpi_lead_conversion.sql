@@ -61,12 +61,8 @@ lead_outcomes as (
 -- January.
 lead_cohorts as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
-        lead_outcomes.segment,
-        lead_outcomes.region,
+        {{ period_columns_of('reporting_periods') }},
+        {{ columns_of('lead_outcomes', dimensions) }},
         lead_outcomes.is_converted_to_opportunity,
         lead_outcomes.is_converted_to_customer
     from reporting_periods
@@ -95,8 +91,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio('leads_converted_to_customer', 'leads_created') }} as lead_to_customer_rate,
         {{ safe_ratio('leads_converted_to_opportunity', 'leads_created') }} as lead_to_opportunity_rate,
         leads_created,

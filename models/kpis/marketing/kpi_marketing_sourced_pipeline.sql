@@ -26,8 +26,7 @@ reporting_periods as (
 deals_on_as_of_date as (
     select
         deal_states_on_as_of_date.opportunity_id,
-        opportunities.segment,
-        opportunities.region,
+        {{ columns_of('opportunities', dimensions) }},
         deal_states_on_as_of_date.is_won,
         deal_states_on_as_of_date.close_date,
         deal_states_on_as_of_date.amount_reporting,
@@ -46,8 +45,7 @@ deals_on_as_of_date as (
 pipeline_events as (
     select
         created_date as event_date,
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         is_marketing_sourced,
         1 as opportunities_created,
         amount_reporting as pipeline_created_amount,
@@ -57,8 +55,7 @@ pipeline_events as (
     union all
     select
         close_date,
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         is_marketing_sourced,
         0,
         0,
@@ -71,12 +68,8 @@ pipeline_events as (
 
 pipeline_events_by_period as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
-        pipeline_events.segment,
-        pipeline_events.region,
+        {{ period_columns_of('reporting_periods') }},
+        {{ columns_of('pipeline_events', dimensions) }},
         pipeline_events.is_marketing_sourced,
         pipeline_events.opportunities_created,
         pipeline_events.pipeline_created_amount,
@@ -120,8 +113,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio('marketing_sourced_pipeline_amount', 'pipeline_created_amount') }}
             as marketing_sourced_pipeline_share,
         {{ safe_ratio('marketing_sourced_opportunities_created', 'opportunities_created') }}

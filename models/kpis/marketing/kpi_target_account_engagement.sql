@@ -31,8 +31,7 @@ reporting_periods as (
 target_accounts as (
     select
         accounts.account_id,
-        accounts.segment,
-        accounts.region,
+        {{ columns_of('accounts', dimensions) }},
         cast(accounts.created_at as date) as created_date
     from accounts
     cross join context
@@ -44,13 +43,9 @@ target_accounts as (
 -- or not.
 target_accounts_by_period as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
+        {{ period_columns_of('reporting_periods') }},
         target_accounts.account_id,
-        target_accounts.segment,
-        target_accounts.region
+        {{ columns_of('target_accounts', dimensions) }}
     from reporting_periods
     inner join target_accounts
         on target_accounts.created_date is null
@@ -78,16 +73,14 @@ engagement_touches as (
 -- Touches per account and period.
 touches_by_period as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
+        {{ period_key_of('reporting_periods') }},
         engagement_touches.account_id,
         count(*) as touches
     from reporting_periods
     inner join engagement_touches
         on engagement_touches.occurred_date between reporting_periods.period_start and reporting_periods.period_end
     group by
-        reporting_periods.period_type,
-        reporting_periods.period_start,
+        {{ period_key_of('reporting_periods') }},
         engagement_touches.account_id
 ),
 
@@ -98,8 +91,7 @@ touches_on_target_accounts as (
         coalesce(touches_by_period.touches, 0) as touches
     from target_accounts_by_period
     left join touches_by_period
-        on target_accounts_by_period.period_type = touches_by_period.period_type
-        and target_accounts_by_period.period_start = touches_by_period.period_start
+        on {{ same_period('target_accounts_by_period', 'touches_by_period') }}
         and target_accounts_by_period.account_id = touches_by_period.account_id
 ),
 
@@ -125,8 +117,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio('engaged_target_accounts', 'target_accounts') }} as target_account_engagement_rate,
         {{ safe_ratio('target_account_touches', 'target_accounts') }} as touches_per_target_account,
         target_accounts,

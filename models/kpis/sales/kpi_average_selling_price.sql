@@ -18,10 +18,7 @@ deal_states_on_as_of_date as (
 priced_won_deals as (
     select
         opportunity_id,
-        coalesce(owner_user_id, 'unknown') as owner_user_id,
-        coalesce(owner_team, 'unknown') as team,
-        coalesce(segment, 'unknown') as segment,
-        coalesce(region, 'unknown') as region,
+        {{ deal_cuts() }},
         close_date,
         amount_reporting
     from deal_states_on_as_of_date
@@ -34,14 +31,8 @@ priced_won_deals as (
 
 won_deals_by_period as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
-        priced_won_deals.owner_user_id,
-        priced_won_deals.team,
-        priced_won_deals.segment,
-        priced_won_deals.region,
+        {{ period_columns_of('reporting_periods') }},
+        {{ columns_of('priced_won_deals', dimensions) }},
         priced_won_deals.amount_reporting
     from reporting_periods
     inner join priced_won_deals
@@ -68,10 +59,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        owner_user_id,
-        team,
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio('won_amount', 'won_deals') }} as average_selling_price,
         won_amount,
         won_deals

@@ -22,10 +22,7 @@ deal_states_on_as_of_date as (
 won_deals as (
     select
         opportunity_id,
-        coalesce(owner_user_id, 'unknown') as owner_user_id,
-        coalesce(owner_team, 'unknown') as team,
-        coalesce(segment, 'unknown') as segment,
-        coalesce(region, 'unknown') as region,
+        {{ deal_cuts() }},
         -- a deal without a known type stays in the total, under other_type
         case
             when opportunity_type in ({% for type in types %}'{{ type }}'{{ ", " if not loop.last }}{% endfor %})
@@ -42,14 +39,8 @@ won_deals as (
 
 won_deals_by_period as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
-        won_deals.owner_user_id,
-        won_deals.team,
-        won_deals.segment,
-        won_deals.region,
+        {{ period_columns_of('reporting_periods') }},
+        {{ columns_of('won_deals', dimensions) }},
         won_deals.booking_type,
         won_deals.amount_reporting
     from reporting_periods

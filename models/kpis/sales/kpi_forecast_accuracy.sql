@@ -127,10 +127,7 @@ calls_with_actuals as (
 -- its quarters' calls; a month inside a quarterly forecast has no call of its own).
 calls_by_period as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
+        {{ period_columns_of('reporting_periods') }},
         calls_with_actuals.user_id as owner_user_id,
         calls_with_actuals.team,
         calls_with_actuals.forecast_amount,
@@ -162,8 +159,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        owner_user_id,
-        team,
+        {{ dimensions | join(', ') }},
         {{ rollup_label() }} as segment,
         {{ rollup_label() }} as region,
         -- NULL when nothing was booked: accuracy against zero is undefined

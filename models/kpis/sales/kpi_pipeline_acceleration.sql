@@ -26,15 +26,9 @@ deal_states_at_closing as (
 -- Every deal open at the opening, with the close date it had then.
 open_at_opening as (
     select
-        deal_states_at_opening.period_type,
-        deal_states_at_opening.period_start,
-        deal_states_at_opening.period_end,
-        deal_states_at_opening.period_label,
+        {{ period_columns_of('deal_states_at_opening') }},
         deal_states_at_opening.opportunity_id,
-        coalesce(deal_states_at_opening.owner_user_id, 'unknown') as owner_user_id,
-        coalesce(deal_states_at_opening.owner_team, 'unknown') as team,
-        coalesce(deal_states_at_opening.segment, 'unknown') as segment,
-        coalesce(deal_states_at_opening.region, 'unknown') as region,
+        {{ deal_cuts('deal_states_at_opening') }},
         deal_states_at_opening.close_date as opening_close_date,
         coalesce(deal_states_at_opening.amount_reporting, 0) as opening_amount
     from deal_states_at_opening
@@ -46,10 +40,7 @@ open_at_opening as (
 due_at_opening as (
     select
         {{ period_columns }},
-        owner_user_id,
-        team,
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         1 as due_deal,
         opening_amount as due_amount,
         0 as pulled_in_deal,
@@ -65,22 +56,15 @@ due_at_opening as (
 -- the opening is not a pull-in.
 pulled_in as (
     select
-        open_at_opening.period_type,
-        open_at_opening.period_start,
-        open_at_opening.period_end,
-        open_at_opening.period_label,
-        open_at_opening.owner_user_id,
-        open_at_opening.team,
-        open_at_opening.segment,
-        open_at_opening.region,
+        {{ period_columns_of('open_at_opening') }},
+        {{ columns_of('open_at_opening', dimensions) }},
         0 as due_deal,
         0 as due_amount,
         1 as pulled_in_deal,
         coalesce(deal_states_at_closing.amount_reporting, 0) as pulled_in_amount
     from open_at_opening
     inner join deal_states_at_closing
-        on open_at_opening.period_type = deal_states_at_closing.period_type
-        and open_at_opening.period_start = deal_states_at_closing.period_start
+        on {{ same_period('open_at_opening', 'deal_states_at_closing') }}
         and open_at_opening.opportunity_id = deal_states_at_closing.opportunity_id
     where open_at_opening.opening_close_date > open_at_opening.period_end
         and (deal_states_at_closing.is_open or deal_states_at_closing.is_won)
@@ -115,10 +99,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        owner_user_id,
-        team,
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio('pulled_in_amount', 'due_amount') }} as pipeline_acceleration,
         pulled_in_amount,
         due_amount,

@@ -18,22 +18,17 @@ deal_states_by_period as (
     where read_at = 'measured_on'
 ),
 
-quotas as (
-    select * from {{ ref('fct_quotas') }}
-),
-
--- Users who manage others carry their team's number: their quota is a roll-up of
--- their reports' quotas and would count twice in team and total rows.
-managers as (
-    select * from {{ ref('int_kpi_managers') }}
+-- Each user's quota per calendar period (managers' roll-up quotas left out), as in the
+-- quota attainment KPI.
+quotas_by_period as (
+    select * from {{ ref('int_kpi_quotas_by_period') }}
 ),
 
 -- Every deal as it stood at the closing, with a close date in the next period: open
 -- ones are the pipeline, won ones are already booked for it.
 next_period_deals as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
+        {{ period_key_of('reporting_periods') }},
         coalesce(deal_states_by_period.owner_user_id, 'unknown') as user_id,
         coalesce(deal_states_by_period.owner_team, 'unknown') as team,
         sum(case when deal_states_by_period.is_open then 1 else 0 end) as pipeline_deals,
@@ -43,41 +38,28 @@ next_period_deals as (
             as booked_amount
     from reporting_periods
     inner join deal_states_by_period
-        on reporting_periods.period_type = deal_states_by_period.period_type
-        and reporting_periods.period_start = deal_states_by_period.period_start
+        on {{ same_period('reporting_periods', 'deal_states_by_period') }}
     where not deal_states_by_period.is_excluded
         and (deal_states_by_period.is_open or deal_states_by_period.is_won)
         and deal_states_by_period.close_date
             between reporting_periods.next_period_start and reporting_periods.next_period_end
     group by
-        reporting_periods.period_type,
-        reporting_periods.period_start,
+        {{ period_key_of('reporting_periods') }},
         coalesce(deal_states_by_period.owner_user_id, 'unknown'),
         coalesce(deal_states_by_period.owner_team, 'unknown')
 ),
 
--- The next period's quota: quota periods lying wholly inside it (quota period_end is
--- exclusive), managers' roll-up quotas left out, as in the quota attainment KPI.
+-- The next period's quota.
 next_period_quotas as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        quotas.user_id,
-        coalesce(quotas.team, 'unknown') as team,
-        sum(quotas.amount_reporting) as quota_amount
+        {{ period_key_of('reporting_periods') }},
+        quotas_by_period.user_id,
+        quotas_by_period.team,
+        quotas_by_period.quota_amount
     from reporting_periods
-    inner join quotas
-        on quotas.period_start >= reporting_periods.next_period_start
-        and quotas.period_end <= cast({{ dbt.dateadd('day', 1, 'reporting_periods.next_period_end') }} as date)
-    where not exists (
-        select 1 from managers
-        where managers.user_id = quotas.user_id
-    )
-    group by
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        quotas.user_id,
-        coalesce(quotas.team, 'unknown')
+    inner join quotas_by_period
+        on quotas_by_period.period_type = reporting_periods.period_type
+        and quotas_by_period.period_start = reporting_periods.next_period_start
 ),
 
 -- Every user with next-period pipeline, bookings or quota. All pipeline counts (owners
@@ -94,30 +76,24 @@ user_periods as (
         coalesce(next_period_quotas.quota_amount, 0) as quota_amount
     from next_period_quotas
     full outer join next_period_deals
-        on next_period_quotas.period_type = next_period_deals.period_type
-        and next_period_quotas.period_start = next_period_deals.period_start
+        on {{ same_period('next_period_quotas', 'next_period_deals') }}
         and next_period_quotas.user_id = next_period_deals.user_id
 ),
 
 user_period_rows as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
+        {{ period_columns_of('reporting_periods') }},
         reporting_periods.next_period_start,
         reporting_periods.next_period_end,
         reporting_periods.next_period_label,
-        user_periods.owner_user_id,
-        user_periods.team,
+        {{ columns_of('user_periods', dimensions) }},
         user_periods.pipeline_deals,
         user_periods.pipeline_amount,
         user_periods.booked_amount,
         user_periods.quota_amount
     from user_periods
     inner join reporting_periods
-        on user_periods.period_type = reporting_periods.period_type
-        and user_periods.period_start = reporting_periods.period_start
+        on {{ same_period('user_periods', 'reporting_periods') }}
 ),
 
 {%- set grouped_columns = period_columns ~ ', next_period_start, next_period_end, next_period_label' %}
@@ -152,8 +128,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        owner_user_id,
-        team,
+        {{ dimensions | join(', ') }},
         {{ rollup_label() }} as segment,
         {{ rollup_label() }} as region,
         -- NULL when nothing is left to cover (quota met already, or no quota): coverage

@@ -47,10 +47,7 @@ deals as (
     select
         opportunity_id,
         account_id,
-        coalesce(owner_user_id, 'unknown') as owner_user_id,
-        coalesce(owner_team, 'unknown') as team,
-        coalesce(segment, 'unknown') as segment,
-        coalesce(region, 'unknown') as region,
+        {{ deal_cuts() }},
         created_date
     from opportunities
     where not is_excluded
@@ -69,14 +66,8 @@ deals_qualified_by_as_of_date as (
 -- open, at its amount on the as-of date.
 pipeline_created as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
-        deals.owner_user_id,
-        deals.team,
-        deals.segment,
-        deals.region,
+        {{ period_columns_of('reporting_periods') }},
+        {{ columns_of('deals', dimensions) }},
         1 as created_deals,
         deal_states_on_as_of_date.amount_reporting as created_amount,
         case when deals_qualified_by_as_of_date.opportunity_id is not null then 1 else 0 end as qualified_deals,
@@ -103,19 +94,13 @@ pipeline_created as (
 -- The open pipeline on each period's measurement date, with the state it had then.
 open_pipeline as (
     select
-        deal_states_by_period.period_type,
-        deal_states_by_period.period_start,
-        deal_states_by_period.period_end,
-        deal_states_by_period.period_label,
+        {{ period_columns_of('deal_states_by_period') }},
         deal_states_by_period.read_on as measured_on,
         cast({{ dbt.dateadd('day', 1 - no_activity_days, 'deal_states_by_period.read_on') }} as date)
             as activity_window_start,
         deals.opportunity_id,
         deals.account_id,
-        deals.owner_user_id,
-        deals.team,
-        deals.segment,
-        deals.region,
+        {{ columns_of('deals', dimensions) }},
         deal_states_by_period.close_date,
         deal_states_by_period.amount_reporting
     from deal_states_by_period
@@ -128,8 +113,7 @@ open_pipeline as (
 -- that day included.
 recent_activity as (
     select
-        open_pipeline.period_type,
-        open_pipeline.period_start,
+        {{ period_key_of('open_pipeline') }},
         open_pipeline.opportunity_id,
         count(*) as recent_activities
     from open_pipeline
@@ -137,21 +121,14 @@ recent_activity as (
         on activities.account_id = open_pipeline.account_id
         and activities.occurred_date between open_pipeline.activity_window_start and open_pipeline.measured_on
     group by
-        open_pipeline.period_type,
-        open_pipeline.period_start,
+        {{ period_key_of('open_pipeline') }},
         open_pipeline.opportunity_id
 ),
 
 open_pipeline_quality as (
     select
-        open_pipeline.period_type,
-        open_pipeline.period_start,
-        open_pipeline.period_end,
-        open_pipeline.period_label,
-        open_pipeline.owner_user_id,
-        open_pipeline.team,
-        open_pipeline.segment,
-        open_pipeline.region,
+        {{ period_columns_of('open_pipeline') }},
+        {{ columns_of('open_pipeline', dimensions) }},
         0 as created_deals,
         0 as created_amount,
         0 as qualified_deals,
@@ -168,8 +145,7 @@ open_pipeline_quality as (
             as no_recent_activity_amount
     from open_pipeline
     left join recent_activity
-        on open_pipeline.period_type = recent_activity.period_type
-        and open_pipeline.period_start = recent_activity.period_start
+        on {{ same_period('open_pipeline', 'recent_activity') }}
         and open_pipeline.opportunity_id = recent_activity.opportunity_id
 ),
 
@@ -211,10 +187,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        owner_user_id,
-        team,
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         pipeline_created_amount,
         pipeline_created_deals,
         {{ safe_ratio('qualified_amount', 'pipeline_created_amount') }} as qualified_share,

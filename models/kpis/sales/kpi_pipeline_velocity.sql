@@ -32,16 +32,10 @@ opportunities as (
 -- Every deal as it stood at the closing.
 states_at_closing as (
     select
-        deal_states_by_period.period_type,
-        deal_states_by_period.period_start,
-        deal_states_by_period.period_end,
-        deal_states_by_period.period_label,
+        {{ period_columns_of('deal_states_by_period') }},
         cast({{ dbt.dateadd('day', -(window_days - 1), 'deal_states_by_period.read_on') }} as date) as window_start,
         deal_states_by_period.read_on as closing_date,
-        coalesce(deal_states_by_period.owner_user_id, 'unknown') as owner_user_id,
-        coalesce(deal_states_by_period.owner_team, 'unknown') as team,
-        coalesce(deal_states_by_period.segment, 'unknown') as segment,
-        coalesce(deal_states_by_period.region, 'unknown') as region,
+        {{ deal_cuts('deal_states_by_period') }},
         deal_states_by_period.is_open,
         deal_states_by_period.is_qualified_stage,
         deal_states_by_period.is_closed,

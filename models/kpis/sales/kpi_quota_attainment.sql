@@ -14,14 +14,10 @@ deal_states_on_as_of_date as (
     select * from {{ ref('int_kpi_deal_states_on_as_of_date') }}
 ),
 
-quotas as (
-    select * from {{ ref('fct_quotas') }}
-),
-
--- Users who manage others carry their team's number: their quota is a roll-up of
--- their reports' quotas and would count twice in team and total rows.
-managers as (
-    select * from {{ ref('int_kpi_managers') }}
+-- Each user's quota per period: the quotas lying wholly inside it, nothing prorated,
+-- managers' roll-up quotas left out (they would count twice in team and total rows).
+quotas_by_user as (
+    select * from {{ ref('int_kpi_quotas_by_period') }}
 ),
 
 -- Bookings: deals closed-won as the warehouse saw them on the as-of date (a deal won
@@ -40,8 +36,7 @@ bookings as (
 
 bookings_by_user as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
+        {{ period_key_of('reporting_periods') }},
         bookings.user_id,
         bookings.team,
         sum(bookings.amount_reporting) as bookings_amount
@@ -49,36 +44,9 @@ bookings_by_user as (
     inner join bookings
         on bookings.close_date between reporting_periods.period_start and reporting_periods.period_end
     group by
-        reporting_periods.period_type,
-        reporting_periods.period_start,
+        {{ period_key_of('reporting_periods') }},
         bookings.user_id,
         bookings.team
-),
-
--- A quota counts toward a period when its whole quota period lies inside it (quota
--- period_end is exclusive): quarterly quotas add up to the year, and a month inside a
--- quarterly quota has no quota of its own. Nothing is prorated. Managers' roll-up
--- quotas are left out.
-quotas_by_user as (
-    select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        quotas.user_id,
-        coalesce(quotas.team, 'unknown') as team,
-        sum(quotas.amount_reporting) as quota_amount
-    from reporting_periods
-    inner join quotas
-        on quotas.period_start >= reporting_periods.period_start
-        and quotas.period_end <= cast({{ dbt.dateadd('day', 1, 'reporting_periods.period_end') }} as date)
-    where not exists (
-        select 1 from managers
-        where managers.user_id = quotas.user_id
-    )
-    group by
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        quotas.user_id,
-        coalesce(quotas.team, 'unknown')
 ),
 
 -- Every user with a quota or bookings in the period. All bookings count (owners with
@@ -94,19 +62,14 @@ user_periods as (
         coalesce(quotas_by_user.quota_amount, 0) as quota_amount
     from quotas_by_user
     full outer join bookings_by_user
-        on quotas_by_user.period_type = bookings_by_user.period_type
-        and quotas_by_user.period_start = bookings_by_user.period_start
+        on {{ same_period('quotas_by_user', 'bookings_by_user') }}
         and quotas_by_user.user_id = bookings_by_user.user_id
 ),
 
 rep_results as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
-        user_periods.owner_user_id,
-        user_periods.team,
+        {{ period_columns_of('reporting_periods') }},
+        {{ columns_of('user_periods', dimensions) }},
         user_periods.bookings_amount,
         user_periods.quota_amount,
         case when user_periods.quota_amount > 0 then 1 else 0 end as is_rep_with_quota,
@@ -118,8 +81,7 @@ rep_results as (
         end as is_at_or_above_quota
     from user_periods
     inner join reporting_periods
-        on user_periods.period_type = reporting_periods.period_type
-        and user_periods.period_start = reporting_periods.period_start
+        on {{ same_period('user_periods', 'reporting_periods') }}
 ),
 
 rolled_up as (
@@ -144,8 +106,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        owner_user_id,
-        team,
+        {{ dimensions | join(', ') }},
         {{ rollup_label() }} as segment,
         {{ rollup_label() }} as region,
         {{ safe_ratio('bookings_amount', 'quota_amount') }} as quota_attainment,

@@ -21,10 +21,7 @@ opportunities as (
 won_deals as (
     select
         deal_states_on_as_of_date.opportunity_id,
-        coalesce(deal_states_on_as_of_date.owner_user_id, 'unknown') as owner_user_id,
-        coalesce(deal_states_on_as_of_date.owner_team, 'unknown') as team,
-        coalesce(deal_states_on_as_of_date.segment, 'unknown') as segment,
-        coalesce(deal_states_on_as_of_date.region, 'unknown') as region,
+        {{ deal_cuts('deal_states_on_as_of_date') }},
         deal_states_on_as_of_date.close_date,
         opportunities.created_date,
         cast(opportunities.first_touch_at as date) as first_touch_date
@@ -54,14 +51,8 @@ cycle_days as (
 
 won_deals_by_period as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
-        cycle_days.owner_user_id,
-        cycle_days.team,
-        cycle_days.segment,
-        cycle_days.region,
+        {{ period_columns_of('reporting_periods') }},
+        {{ columns_of('cycle_days', dimensions) }},
         cycle_days.days_to_close,
         cycle_days.days_from_first_touch
     from reporting_periods
@@ -96,10 +87,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        owner_user_id,
-        team,
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio('total_sales_cycle_days', 'won_deals') }} as avg_sales_cycle_days,
         median_sales_cycle_days,
         {{ safe_ratio('total_days_from_first_touch', 'won_deals_with_first_touch') }} as avg_days_from_first_touch,

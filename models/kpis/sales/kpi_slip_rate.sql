@@ -27,15 +27,9 @@ deal_states_at_closing as (
 -- are the opening ones, so both shares compare like with like.
 due_at_opening as (
     select
-        deal_states_at_opening.period_type,
-        deal_states_at_opening.period_start,
-        deal_states_at_opening.period_end,
-        deal_states_at_opening.period_label,
+        {{ period_columns_of('deal_states_at_opening') }},
         deal_states_at_opening.opportunity_id,
-        coalesce(deal_states_at_opening.owner_user_id, 'unknown') as owner_user_id,
-        coalesce(deal_states_at_opening.owner_team, 'unknown') as team,
-        coalesce(deal_states_at_opening.segment, 'unknown') as segment,
-        coalesce(deal_states_at_opening.region, 'unknown') as region,
+        {{ deal_cuts('deal_states_at_opening') }},
         coalesce(deal_states_at_opening.amount_reporting, 0) as due_amount
     from deal_states_at_opening
     where deal_states_at_opening.is_open
@@ -57,8 +51,7 @@ outcomes_at_closing as (
         coalesce(deal_states_at_closing.is_closed and not deal_states_at_closing.is_won, false) as is_lost
     from due_at_opening
     left join deal_states_at_closing
-        on due_at_opening.period_type = deal_states_at_closing.period_type
-        and due_at_opening.period_start = deal_states_at_closing.period_start
+        on {{ same_period('due_at_opening', 'deal_states_at_closing') }}
         and due_at_opening.opportunity_id = deal_states_at_closing.opportunity_id
 ),
 
@@ -88,10 +81,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        owner_user_id,
-        team,
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio('slipped_deals', 'due_deals') }} as slip_rate,
         {{ safe_ratio('slipped_amount', 'due_amount') }} as slip_rate_by_amount,
         due_deals,

@@ -20,10 +20,7 @@ deal_states_on_as_of_date as (
 closed_deals as (
     select
         opportunity_id,
-        coalesce(owner_user_id, 'unknown') as owner_user_id,
-        coalesce(owner_team, 'unknown') as team,
-        coalesce(segment, 'unknown') as segment,
-        coalesce(region, 'unknown') as region,
+        {{ deal_cuts() }},
         close_date,
         is_won,
         amount_reporting
@@ -35,14 +32,8 @@ closed_deals as (
 
 closed_deals_by_period as (
     select
-        reporting_periods.period_type,
-        reporting_periods.period_start,
-        reporting_periods.period_end,
-        reporting_periods.period_label,
-        closed_deals.owner_user_id,
-        closed_deals.team,
-        closed_deals.segment,
-        closed_deals.region,
+        {{ period_columns_of('reporting_periods') }},
+        {{ columns_of('closed_deals', dimensions) }},
         closed_deals.is_won,
         closed_deals.amount_reporting
     from reporting_periods
@@ -74,10 +65,7 @@ components as (
 final as (
     select
         {{ period_columns }},
-        owner_user_id,
-        team,
-        segment,
-        region,
+        {{ dimensions | join(', ') }},
         {{ safe_ratio('won_deals', 'closed_deals') }} as win_rate,
         {{ safe_ratio('won_amount', 'closed_amount') }} as win_rate_by_amount,
         won_deals,
