@@ -129,9 +129,9 @@ rolled_up as (
         {{ period_columns }},
         {{ rollup_labels(dimensions) }},
         count(*) as subscriptions_up_for_renewal,
-        sum(is_renewed) as renewed_subscriptions,
-        sum(arr_up_for_renewal) as arr_up_for_renewal,
-        sum(renewed_arr) as renewed_arr
+        sum(terms_up_for_renewal.is_renewed) as renewed_subscriptions,
+        sum(terms_up_for_renewal.arr_up_for_renewal) as arr_up_for_renewal,
+        sum(terms_up_for_renewal.renewed_arr) as renewed_arr
     from reporting_periods
     inner join terms_up_for_renewal
         on terms_up_for_renewal.renewal_date >= reporting_periods.period_start

@@ -124,11 +124,13 @@ final as (
         classified.mrr,
         classified.mrr - classified.previous_mrr as mrr_change,
         classified.movement_type,
-        case when movement_type = 'new' then mrr else 0 end as new_mrr,
-        case when movement_type = 'expansion' then mrr - previous_mrr else 0 end as expansion_mrr,
-        case when movement_type = 'reactivation' then mrr else 0 end as reactivation_mrr,
-        case when movement_type = 'contraction' then previous_mrr - mrr else 0 end as contraction_mrr,
-        case when movement_type = 'churn' then previous_mrr else 0 end as churned_mrr,
+        case when classified.movement_type = 'new' then classified.mrr else 0 end as new_mrr,
+        case when classified.movement_type = 'expansion' then classified.mrr - classified.previous_mrr else 0 end
+            as expansion_mrr,
+        case when classified.movement_type = 'reactivation' then classified.mrr else 0 end as reactivation_mrr,
+        case when classified.movement_type = 'contraction' then classified.previous_mrr - classified.mrr else 0 end
+            as contraction_mrr,
+        case when classified.movement_type = 'churn' then classified.previous_mrr else 0 end as churned_mrr,
         -- customers
         classified.previous_mrr > 0 as was_active_at_start,
         classified.mrr > 0 as is_active_at_end,
