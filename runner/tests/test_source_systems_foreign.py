@@ -9,7 +9,7 @@ account, data from before 2010, and a close after the last creation. Every expec
 value is worked out by hand beside the assertion.
 
 Two kinds of test:
-- **adapter** tests read the `<system>__contract_*` views, i.e. what the adapters hand
+- **adapter** tests read the `base_<system>__contract_*` views, i.e. what the adapters hand
   the contract. They hold whether or not the build as a whole passes.
 - **needs-main** tests (marked `NEEDS_CONTRACT_CHANGES`) read the conformed tables and
   KPIs of a successful build. They need the lead's contract changes (NULL amounts and
@@ -106,8 +106,8 @@ def build_fixture_set(project, folder: Path, name: str, crm_source: str) -> Buil
 def key_test_statuses(built: Built, system: str) -> dict[str, str]:
     """The key tests of the adapters' contract models (see _<system>__models.yml)."""
     return {name: status for name, status in built.statuses.items()
-            if name.startswith((f"unique_combination_of_columns_{system}__contract_",))
-            or (name.startswith(f"{system}__contract_") and name.endswith("_key_is_not_empty"))}
+            if name.startswith((f"unique_combination_of_columns_base_{system}__contract_",))
+            or (name.startswith(f"base_{system}__contract_") and name.endswith("_key_is_not_empty"))}
 
 
 # === Salesforce + Stripe ===============================================================
