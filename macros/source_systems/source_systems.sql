@@ -215,10 +215,6 @@
     regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }})
 {%- endmacro %}
 
-{% macro spark__regexp_replace_all(expression, pattern, replacement) -%}
-    regexp_replace({{ expression }}, {{ pattern }}, {{ replacement }})
-{%- endmacro %}
-
 
 {#- A text value of a JSON object column (Stripe's metadata). -#}
 {% macro json_text(column, key) -%}
@@ -244,9 +240,6 @@
     json_value({{ column }}, '$.{{ key }}')
 {%- endmacro %}
 
-{% macro spark__json_text(column, key) -%}
-    get_json_object({{ column }}, '$.{{ key }}')
-{%- endmacro %}
 
 
 {#- A Stripe amount (an integer in the currency's smallest unit) as contract money

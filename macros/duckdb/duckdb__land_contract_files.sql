@@ -1,6 +1,4 @@
-{#- DuckDB only. With raw_source 'files', land every contract table found in
-    var('data_dir') into the raw schema before any model runs (an on-run-start hook).
-    Which file holds which table, and the SQL that reads it, come from the runner's
+{#- DuckDB: which file holds which table, and the SQL that reads it, come from the runner's
     landing module (runner/revops/landing.py) through the dbt-duckdb plugin in
     profiles.yml: the same code `revops validate` and `revops build` use. A problem
     with a file (a missing required column, two files for one table, a broken link)
@@ -8,24 +6,7 @@
     text: staging does all the parsing, the same way for every input. A table with no
     file is dropped from the raw schema, so a previous build's data can never leak into
     this one. Bulk data never goes through `dbt seed`. -#}
-{% macro land_contract_files() %}
-    {%- if not execute or var('raw_source', 'demo') != 'files' -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- if target.type != 'duckdb' -%}
-        {{ exceptions.raise_compiler_error(
-            "raw_source 'files' reads files with DuckDB's readers; on " ~ target.type
-            ~ ", load the files into a schema and use raw_source 'schema'") }}
-    {%- endif -%}
-    {%- set data_dir = var('data_dir', none) -%}
-    {%- if not data_dir -%}
-        {{ exceptions.raise_compiler_error("raw_source 'files' needs var data_dir: the folder holding the contract files") }}
-    {%- endif -%}
-    {%- set contract = {} -%}
-    {%- for table_name in contract_table_names() -%}
-        {%- do contract.update({table_name: {'columns': contract_columns_of(table_name),
-                                             'primary_key': contract_primary_key_of(table_name)}}) -%}
-    {%- endfor -%}
+{% macro duckdb__land_contract_files(data_dir, contract) %}
     {%- set arguments = [data_dir | string, var('raw_schema', 'raw') | string, tojson(contract)] -%}
     {%- set quoted = [] -%}
     {%- for argument in arguments -%}
