@@ -168,6 +168,9 @@
         ~ ('_source_text' if is_csv else 'cast(null as string) as _source_text')
         ~ ((', ' ~ (selected | join(', '))) if selected else '')
         ~ ' from (select *, input_file_name() as _file, monotonically_increasing_id() as _row_order from ' ~ file_table ~ ')') -%}
+    {#- dbt listed the schema's relations before this hook ran: tell its cache -#}
+    {%- do adapter.cache_added(api.Relation.create(schema=raw_schema, identifier=table ~ '__file', type='table')) -%}
+    {%- do adapter.cache_added(api.Relation.create(schema=raw_schema, identifier=table, type='view')) -%}
 {% endmacro %}
 
 
