@@ -29,6 +29,10 @@ CENT = 0.005  # never looser than half a cent, whatever the size of the amount
 _MAX_REPORTED = 20
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def dump_duckdb(warehouse: str, out: Path) -> list[str]:
     import duckdb
 
@@ -39,8 +43,8 @@ def dump_duckdb(warehouse: str, out: Path) -> list[str]:
             [list(SCHEMAS)],
         ).fetchall()
         for schema, table in tables:
-            connection.execute(f'copy (select * from "{schema}"."{table}") to ? (header)',
-                               [str(out / f"{schema}.{table}.csv")])
+            connection.execute(f'copy (select * from "{schema}"."{table}") to '
+                               f'{_literal(str(out / f"{schema}.{table}.csv"))} (format csv, header)')
     return [f"{schema}.{table}" for schema, table in tables]
 
 
@@ -54,8 +58,8 @@ def dump_spark(warehouse_dir: str, out: Path) -> list[str]:
             for folder in sorted((Path(warehouse_dir) / f"{schema}.db").glob("*")):
                 if not folder.is_dir() or not any(folder.glob("*.parquet")):
                     continue
-                connection.execute("copy (select * from read_parquet(?)) to ? (header)",
-                                   [str(folder / "*.parquet"), str(out / f"{schema}.{folder.name}.csv")])
+                connection.execute(f"copy (select * from read_parquet({_literal(str(folder / '*.parquet'))}))"
+                                   f" to {_literal(str(out / f'{schema}.{folder.name}.csv'))} (format csv, header)")
                 names.append(f"{schema}.{folder.name}")
     return names
 
