@@ -2,7 +2,7 @@
 every KPI table and the conformed tables of a build, then compare the dumps row by row.
 
     python scripts/lib/engine_tables.py dump duckdb WAREHOUSE.duckdb OUT
-    python scripts/lib/engine_tables.py dump postgres "host=... dbname=..." OUT
+    python scripts/lib/engine_tables.py dump postgres profile OUT   (REVOPS_PG_*, as profiles.yml)
     python scripts/lib/engine_tables.py dump spark SPARK_WAREHOUSE_DIR OUT
     python scripts/lib/engine_tables.py compare DIR DIR [DIR ...]
 
@@ -64,12 +64,22 @@ def dump_spark(warehouse_dir: str, out: Path) -> list[str]:
     return names
 
 
-def dump_postgres(dsn: str, out: Path) -> list[str]:
+def dump_postgres(source: str, out: Path) -> list[str]:
+    """source `profile`: the connection profiles.yml's postgres target makes."""
+    import os
+
     import psycopg2
     from psycopg2 import sql
 
+    if source != "profile":
+        raise SystemExit("dump postgres reads its connection from REVOPS_PG_*: pass `profile`")
+    environment = os.environ.get
+    connection = psycopg2.connect(
+        host=environment("REVOPS_PG_HOST", "localhost"), port=int(environment("REVOPS_PG_PORT", "5432")),
+        user=environment("REVOPS_PG_USER", "postgres"), password=environment("REVOPS_PG_PASSWORD", ""),
+        dbname=environment("REVOPS_PG_DATABASE", "revops"))
     names = []
-    with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
+    with connection, connection.cursor() as cursor:
         cursor.execute("select table_schema, table_name from information_schema.tables"
                        " where table_schema = any(%s) and table_type = 'BASE TABLE' order by 1, 2", [list(SCHEMAS)])
         for schema, table in cursor.fetchall():
@@ -176,7 +186,7 @@ def main() -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     dump = commands.add_parser("dump")
     dump.add_argument("engine", choices=["duckdb", "postgres", "spark"])
-    dump.add_argument("source", help="the DuckDB file, the Postgres DSN or Spark's warehouse folder")
+    dump.add_argument("source", help="the DuckDB file, `profile` (Postgres) or Spark's warehouse folder")
     dump.add_argument("out", type=Path)
     check = commands.add_parser("compare")
     check.add_argument("folders", type=Path, nargs="+")
