@@ -21,7 +21,7 @@
     (
         with checked as (
             select
-                source.*,
+                raw_row.*,
                 case
                     {%- for check in checks %}
                     when {{ check.condition }} then '{{ check.column }}'
@@ -32,7 +32,7 @@
                     when {{ check.condition }} then {{ check.reason_sql or sql_literal(check.reason) }}
                     {%- endfor %}
                 end as dq_reason_before_keys
-            from {{ contract_source(table_name) }} as source
+            from {{ contract_source(table_name) }} as raw_row
         ),
 
         ranked as (
@@ -145,27 +145,27 @@
 {% macro contract_row_checks(table_name, columns, key) %}
     {%- set checks = [] -%}
     {#- a line the file reader could not parse (landing.py): its reason is the reader's -#}
-    {%- do checks.append({'column': '_source_text', 'condition': 'source._source_error is not null',
-                          'reason_sql': 'source._source_error'}) -%}
+    {%- do checks.append({'column': '_source_text', 'condition': 'raw_row._source_error is not null',
+                          'reason_sql': 'raw_row._source_error'}) -%}
     {%- for column in columns if column.name in key and column.required -%}
-        {%- do checks.append({'column': column.name, 'condition': clean_text('source.' ~ column.name) ~ ' is null',
+        {%- do checks.append({'column': column.name, 'condition': clean_text('raw_row.' ~ column.name) ~ ' is null',
                               'reason': 'empty key'}) -%}
     {%- endfor -%}
     {%- for column in columns if column.required and not column.may_be_empty and column.name not in key -%}
-        {%- do checks.append({'column': column.name, 'condition': clean_text('source.' ~ column.name) ~ ' is null',
+        {%- do checks.append({'column': column.name, 'condition': clean_text('raw_row.' ~ column.name) ~ ' is null',
                               'reason': 'required value is empty'}) -%}
     {%- endfor -%}
     {%- for column in columns if column.required_when -%}
         {%- set other = column.required_when -%}
         {%- set other_type = contract_type_of(columns, other) -%}
-        {%- set other_given = parse_boolean('source.' ~ other) ~ ' = true' if other_type == 'boolean'
-            else parse_contract_value('source.' ~ other, other_type) ~ ' is not null' -%}
+        {%- set other_given = parse_boolean('raw_row.' ~ other) ~ ' = true' if other_type == 'boolean'
+            else parse_contract_value('raw_row.' ~ other, other_type) ~ ' is not null' -%}
         {%- do checks.append({'column': column.name,
-            'condition': clean_text('source.' ~ column.name) ~ ' is null and ' ~ other_given,
+            'condition': clean_text('raw_row.' ~ column.name) ~ ' is null and ' ~ other_given,
             'reason': 'required value is empty (' ~ other ~ (' is true' if other_type == 'boolean' else ' is given') ~ ')'}) -%}
     {%- endfor -%}
     {%- for column in columns -%}
-        {%- set value = 'source.' ~ column.name -%}
+        {%- set value = 'raw_row.' ~ column.name -%}
         {%- set parsed = parse_contract_value(value, column.contract_type) -%}
         {%- if column.contract_type not in ('text', 'enum', 'currency') -%}
             {%- do checks.append({'column': column.name,
@@ -206,7 +206,7 @@
         {%- if column.true_only_when -%}
             {%- do checks.append({'column': column.name,
                 'condition': parse_boolean(value) ~ ' = true and not coalesce('
-                    ~ parse_boolean('source.' ~ column.true_only_when) ~ ', false)',
+                    ~ parse_boolean('raw_row.' ~ column.true_only_when) ~ ', false)',
                 'reason': 'true but ' ~ column.true_only_when ~ ' is not'}) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -215,7 +215,7 @@
         {%- if target_table != table_name and contract_table_exists(target_table) -%}
             {%- do checks.append({'column': column.name,
                 'condition': 'not exists (select 1 from ' ~ ref('stg_contract__' ~ target_table) ~ ' as referenced'
-                    ~ ' where referenced.' ~ target_column ~ ' = ' ~ parse_contract_value('source.' ~ column.name, column.contract_type) ~ ')',
+                    ~ ' where referenced.' ~ target_column ~ ' = ' ~ parse_contract_value('raw_row.' ~ column.name, column.contract_type) ~ ')',
                 'reason': 'no valid ' ~ target_table ~ ' row with this ' ~ target_column ~ ' (missing, or quarantined itself)'}) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -231,13 +231,13 @@
     its conversion date (the latest fx_rates row on or before it). The reason names the
     currency and the date, so it says what to add. -#}
 {% macro contract_fx_rate_check(conversion, columns) %}
-    {%- set currency = parse_currency('source.' ~ conversion.currency) -%}
+    {%- set currency = parse_currency('raw_row.' ~ conversion.currency) -%}
     {%- set dates = [] -%}
     {%- for column_name in conversion.date -%}
-        {%- do dates.append(parse_date('source.' ~ column_name)) -%}
+        {%- do dates.append(parse_date('raw_row.' ~ column_name)) -%}
     {%- endfor -%}
     {%- set on_date = 'coalesce(' ~ (dates | join(', ')) ~ ')' if dates | length > 1 else dates[0] -%}
-    {%- set amount = parse_contract_value('source.' ~ conversion.amount, 'money') -%}
+    {%- set amount = parse_contract_value('raw_row.' ~ conversion.amount, 'money') -%}
     {%- set condition = amount ~ ' is not null and ' ~ currency ~ ' != ' ~ sql_literal(checked_var('reporting_currency'))
         ~ ' and not exists (select 1 from ' ~ ref('stg_contract__fx_rates') ~ ' as rates'
         ~ ' where rates.currency = ' ~ currency ~ ' and rates.rate_date <= ' ~ on_date ~ ')' -%}

@@ -4,7 +4,7 @@
     {%- set reasons = var('excluded_lost_reasons') -%}
     {%- if reasons is string -%}{%- set reasons = [reasons] -%}{%- endif -%}
     {%- for reason in reasons -%}
-        '{{ reason | lower | replace("'", "''") }}'{{ ", " if not loop.last }}
+        {{ sql_literal(reason | lower) }}{{ ", " if not loop.last }}
     {%- endfor -%}
     {%- if reasons | length == 0 -%}''{%- endif -%}
 {%- endmacro %}

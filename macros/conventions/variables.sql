@@ -171,6 +171,10 @@
     {%- if value is none -%}
         null
     {%- else -%}
-        '{{ value | string | replace("'", "''") }}'
+        {{ adapter.dispatch('string_literal', 'revops')(value | string) }}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro default__string_literal(text) -%}
+    '{{ text | replace("'", "''") }}'
 {%- endmacro %}

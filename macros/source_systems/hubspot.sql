@@ -16,7 +16,7 @@
 {% macro hubspot_pipeline_filter(column) -%}
     {%- set selected = hubspot_selected_pipelines() -%}
     {%- if selected -%}
-        {{ clean_text(column) }} in ({% for pipeline_id in selected %}'{{ pipeline_id | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor %})
+        {{ clean_text(column) }} in ({% for pipeline_id in selected %}{{ sql_literal(pipeline_id) }}{{ ", " if not loop.last }}{% endfor %})
     {%- else -%}
         1 = 1
     {%- endif -%}

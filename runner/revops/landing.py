@@ -1,7 +1,7 @@
 """Landing a folder of contract files: which file holds which table, and the SQL that
 reads them into the raw schema. The one implementation behind `revops validate`,
 `revops build --data` and plain `dbt build --vars '{raw_source: files, ...}'` (through
-the dbt-duckdb plugin in dbt_plugin.py and macros/duckdb/land_contract_files.sql).
+the dbt-duckdb plugin in dbt_plugin.py and macros/duckdb/duckdb__land_contract_files.sql).
 
 Rules:
   - a table is `<table>.csv`, `<table>.csv.gz` or `<table>.parquet`, its name matched

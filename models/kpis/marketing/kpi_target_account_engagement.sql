@@ -64,7 +64,7 @@ engagement_touches as (
     {%- if engagement_activity_types %}
         and activities.activity_type in (
             {%- for activity_type in engagement_activity_types -%}
-                '{{ activity_type | lower | replace("'", "''") }}'{{ ", " if not loop.last }}
+                {{ sql_literal(activity_type | lower) }}{{ ", " if not loop.last }}
             {%- endfor -%}
         )
     {%- endif %}
