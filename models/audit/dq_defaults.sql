@@ -17,7 +17,7 @@ derived_stages as (
     select
         'opportunity_stages' as subject,
         {{ dbt.concat(["'no opportunity_stages table: '", "cast(count(*) as " ~ dbt.type_string() ~ ")",
-                       "' stages derived from the deals'' own stage names, closed and won as the deals say'"]) }}
+                       sql_literal(" stages derived from the deals' own stage names, closed and won as the deals say")]) }}
             as default_used,
         count(*) as affected_rows
     from stages

@@ -54,3 +54,18 @@ def test_a_missing_table_fails(tmp_path, capsys):
     (folders[0] / "core.fct_invoices.csv").write_text("invoice_id\nINV-1\n")
     assert engine_tables.compare(folders) == 1
     assert "core.fct_invoices.csv is missing" in capsys.readouterr().out
+
+
+def test_only_the_csv_readers_own_words_may_differ(tmp_path, capsys):
+    header = "table_name,source_line,source_file,row_key,column_name,value,reason\n"
+    duckdb_rows = header + ("opportunities,12,opportunities.csv,,_source_text,\"006B06,x\",malformed line: missing columns\n"
+                            "opportunities,8,opportunities.csv,006B02,amount,12x,not a valid money\n")
+    spark_rows = duckdb_rows.replace("malformed line: missing columns", "it has more or fewer fields than the header")
+    folders = [tmp_path / "duckdb", tmp_path / "spark"]
+    for folder, text in zip(folders, (duckdb_rows, spark_rows)):
+        folder.mkdir()
+        (folder / "audit.dq_quarantine.csv").write_text(text)
+    assert engine_tables.compare(folders) == 0
+    (folders[1] / "audit.dq_quarantine.csv").write_text(spark_rows.replace("not a valid money", "bad money"))
+    assert engine_tables.compare(folders) == 1
+    assert "bad money" in capsys.readouterr().out

@@ -1,4 +1,5 @@
-"""Write every table of a DuckDB landing file as Parquet, `OUT/<schema>/<table>.parquet`,
+"""Write every table of a DuckDB landing file as Parquet, `OUT/<schema>/<table>/data.parquet`
+(a folder per table, as Spark lays tables out),
 so another engine can read the same landing with its own readers (scripts/test-spark
 registers them with the `spark_register_parquet_tables` operation).
 
@@ -19,9 +20,10 @@ def main(landing: str, out: str) -> int:
             "select table_schema, table_name from information_schema.tables"
             " where table_catalog = current_database() and table_type = 'BASE TABLE' order by all").fetchall()
         for schema, table in tables:
-            folder = Path(out) / schema
+            folder = Path(out) / schema / table
             folder.mkdir(parents=True, exist_ok=True)
-            connection.execute(f'copy "{schema}"."{table}" to ? (format parquet)', [str(folder / f"{table}.parquet")])
+            target = str(folder / "data.parquet").replace("'", "''")
+            connection.execute(f"copy \"{schema}\".\"{table}\" to '{target}' (format parquet)")
     print(f"wrote {len(tables)} tables of {landing} to {out}")
     return 0
 
