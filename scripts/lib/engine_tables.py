@@ -26,16 +26,14 @@ import re
 import sys
 from pathlib import Path
 
+from revops.landing import sql_string
+
 SCHEMAS = ("kpis", "core")
 # the quarantine's reason for a line the CSV reader could not parse is the reader's
 READER_WORDED = ("audit.dq_quarantine.csv", "column_name", "_source_text", "reason")
 RELATIVE_TOLERANCE = 1e-9
 CENT = 0.005  # never looser than half a cent, whatever the size of the amount
 _MAX_REPORTED = 20
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def dump_duckdb(warehouse: str, out: Path, schemas: tuple[str, ...]) -> list[str]:
@@ -49,7 +47,7 @@ def dump_duckdb(warehouse: str, out: Path, schemas: tuple[str, ...]) -> list[str
         ).fetchall()
         for schema, table in tables:
             connection.execute(f'copy (select * from "{schema}"."{table}") to '
-                               f'{_literal(str(out / f"{schema}.{table}.csv"))} (format csv, header)')
+                               f'{sql_string(str(out / f"{schema}.{table}.csv"))} (format csv, header)')
     return [f"{schema}.{table}" for schema, table in tables]
 
 
@@ -63,8 +61,8 @@ def dump_spark(warehouse_dir: str, out: Path, schemas: tuple[str, ...]) -> list[
             for folder in sorted((Path(warehouse_dir) / f"{schema}.db").glob("*")):
                 if not folder.is_dir() or not any(folder.glob("*.parquet")):
                     continue
-                connection.execute(f"copy (select * from read_parquet({_literal(str(folder / '*.parquet'))}))"
-                                   f" to {_literal(str(out / f'{schema}.{folder.name}.csv'))} (format csv, header)")
+                connection.execute(f"copy (select * from read_parquet({sql_string(str(folder / '*.parquet'))}))"
+                                   f" to {sql_string(str(out / f'{schema}.{folder.name}.csv'))} (format csv, header)")
                 names.append(f"{schema}.{folder.name}")
     return names
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from revops.landing import sql_string
+
 
 def main(landing: str, out: str) -> int:
     with duckdb.connect(landing, read_only=True) as connection:
@@ -22,8 +24,7 @@ def main(landing: str, out: str) -> int:
         for schema, table in tables:
             folder = Path(out) / schema / table
             folder.mkdir(parents=True, exist_ok=True)
-            target = str(folder / "data.parquet").replace("'", "''")
-            connection.execute(f"copy \"{schema}\".\"{table}\" to '{target}' (format parquet)")
+            connection.execute(f'copy "{schema}"."{table}" to {sql_string(str(folder / "data.parquet"))} (format parquet)')
     print(f"wrote {len(tables)} tables of {landing} to {out}")
     return 0
 
