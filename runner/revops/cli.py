@@ -403,5 +403,10 @@ def demo(out_dir, seed, scale, elt_landing) -> None:
         click.secho(f"Wrote {rows} rows as Salesforce and Stripe tables to {elt_landing}", fg="green")
 
 
+from .report.command import report_command  # noqa: E402 - needs the helpers above
+
+main.add_command(report_command(handle_errors, _warehouse_option, _project, EXIT_CODES_HELP))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
