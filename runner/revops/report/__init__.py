@@ -25,8 +25,12 @@ class WrittenReport:
 
 
 def write_report(warehouse: Path, cut: Cut, out: Path, project_root: Path) -> WrittenReport:
-    from .charts import build_charts
-    from .page import render_page
+    try:
+        from .charts import build_charts
+        from .page import render_page
+    except ImportError as error:  # the charting library is the `report` extra, not a base dependency
+        raise BadUsage(f"revops report needs the report extra ({error.name} is missing)",
+                       details=["pip install -c constraints.txt '.[report]'  (scripts/run-demo installs it)"]) from None
 
     data = read_report_data(warehouse, cut)
     charts = build_charts(data)
