@@ -73,6 +73,11 @@ CASES = [
     # export models are looked up in the warehouse's catalogue
     (["export", "-m", "dim_accounts; drop table core.dim_accounts"], ExitCode.BAD_INPUT, "no such model"),
     (["export", "--format", "csv) to '/tmp/x"], ExitCode.USAGE, "is not one of"),
+    # report cuts are bound parameters, compared with what the scorecard holds
+    (["report", "--segment", "x' or '1'='1"], ExitCode.USAGE, "unknown segment"),
+    (["report", "--region", INJECTION], ExitCode.USAGE, "unknown region"),
+    (["report", "--period", INJECTION], ExitCode.USAGE, "unknown quarter period"),
+    (["report", "--period-type", "quarter' or '1"], ExitCode.USAGE, "is not one of"),
     (["demo", "--seed", "1; drop"], ExitCode.USAGE, "--seed"),
     (["demo", "--scale", "1) or (1"], ExitCode.USAGE, "--scale"),
 ]
@@ -86,6 +91,8 @@ NOT_SQL = {
     ("export", "--out"): "a folder; file paths reach COPY only as escaped literals of names we make",
     ("export", "--list"): "a flag",
     ("kpis", "--warehouse"): "a file path, opened by Python",
+    ("report", "--warehouse"): "a file path, opened by Python",
+    ("report", "--out"): "a file path Python writes the page to",
     ("demo", "--out"): "a folder Python writes CSV files into",
     ("demo", "--elt-landing"): "a file path, opened by Python",
 }
@@ -102,7 +109,7 @@ def small_warehouse(tmp_path: Path) -> Path:
         connection.execute("""
             create table kpis.kpi_scorecard as select
                 'win_rate' as metric_name, 'ratio' as unit, 'quarter' as period_type,
-                'FY2025-Q1' as period_label, date '2025-01-01' as period_start,
+                'FY2025-Q1' as period_label, date '2025-01-01' as period_start, date '2025-03-31' as period_end,
                 'all' as owner_user_id, 'all' as team, 'all' as segment, 'all' as region,
                 0.5 as value, 1 as numerator, 2 as denominator
         """)
@@ -123,8 +130,10 @@ def test_sql_in_an_option_is_refused_or_stays_a_value(args, exit_code, message, 
                                                      no_build):
     command = args[0]
     extra = []
-    if command in ("export", "kpis"):
+    if command in ("export", "kpis", "report"):
         extra = ["--warehouse", str(small_warehouse)]
+    if command == "report":
+        extra += ["--out", str(tmp_path / "report.html")]
     if command == "export":
         extra += ["--out", str(tmp_path / "out")]
     if command == "build":

@@ -150,7 +150,7 @@ def _waterfall(rows: list[dict]) -> alt.Chart:
     order = [row["step"] for row in rows]
     colors = alt.Scale(domain=["total", "gain", "loss"], range=["#4c78a8", "#54a24b", "#e45756"])
     return alt.Chart(alt.Data(values=rows)).mark_bar().encode(
-        x=alt.X("step:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        x=alt.X("step:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("from:Q", title="MRR", axis=alt.Axis(format=",.0f")),
         y2="to:Q",
         color=alt.Color("kind:N", scale=colors, legend=alt.Legend(title=None)),
