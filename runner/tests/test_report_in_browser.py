@@ -93,6 +93,15 @@ def test_the_report_renders_offline_in_chromium(report, browser, demo_warehouse,
         value, unit = expected[metric]
         _assert_shows(text, value, unit, metric)
 
+    # the change on the previous quarter: a rate in points, an amount in per cent
+    changes = dict(browser.execute_script("""
+        return [...document.querySelectorAll('.kpi')].map(k => [k.dataset.metric, k.querySelector('.change').textContent]);"""))
+    before = _scorecard(demo_warehouse, previous=True)
+    (win_rate, _), (win_rate_before, _) = expected["win_rate"], before["win_rate"]
+    assert changes["win_rate"] == f"{(win_rate - win_rate_before) * 100:+.1f} pts vs FY2025-Q3"
+    (arr, _), (arr_before, _) = expected["arr"], before["arr"]
+    assert changes["arr"] == f"{(arr / arr_before - 1) * 100:+.1f}% vs FY2025-Q3"
+
 
 def test_the_page_is_one_file_under_its_budget(report):
     page = report.read_text(encoding="utf-8")
@@ -130,16 +139,17 @@ def test_a_cut_with_no_data_says_so(demo_warehouse, project, tmp_path):
     assert "region=EMEA" in page
 
 
-def _scorecard(warehouse: Path) -> dict[str, tuple[float | None, str]]:
-    """The headline metrics of the latest quarter at the 'all' cut, read straight from
-    kpi_scorecard."""
+def _scorecard(warehouse: Path, previous: bool = False) -> dict[str, tuple[float | None, str]]:
+    """The headline metrics of the latest quarter (or the one before) at the 'all' cut,
+    read straight from kpi_scorecard."""
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         rows = connection.execute("""
             select metric_name, value, unit from kpis.kpi_scorecard
             where period_type = 'quarter' and owner_user_id = 'all' and team = 'all'
               and segment = 'all' and region = 'all'
-              and period_start = (select max(period_start) from kpis.kpi_scorecard where period_type = 'quarter')
-        """).fetchall()
+              and period_start = (select max(period_start) - (case when ? then interval 3 month else interval 0 month end)
+                                  from kpis.kpi_scorecard where period_type = 'quarter')
+        """, [previous]).fetchall()
     return {metric: (value, unit) for metric, value, unit in rows if metric in HEADLINE}
 
 
