@@ -77,7 +77,7 @@ _PAGE = jinja2.Template("""\
   <h2 id="{{ chart.name }}-title">{{ chart.title }}</h2>
   <p class="definition">{{ chart.definition }} <a href="{{ chart.doc }}">Definition: {{ chart.model }}</a></p>
   {% if chart.spec %}
-  <div class="chart" data-chart="{{ chart.name }}" role="img" aria-label="{{ chart.title }}"></div>
+  <div class="chart" data-chart="{{ chart.name }}"></div>
   <details><summary>The numbers</summary>{{ chart.table|safe }}</details>
   {% else %}
   <p class="empty" data-empty="{{ chart.name }}">{{ no_data }}</p>
