@@ -10,8 +10,11 @@ For each scale it also measures the floor, landing: the build's own landing
 statements (revops.landing) run alone into a fresh DuckDB file, and splits the build
 by what dbt reports for each node (run_results: models, data tests, unit tests, seeds,
 summed over threads) and by wall clock (before the first node finished: parsing and
-landing; the nodes; after the last: publishing). It prints build / landing and, with
---json, writes every figure as JSON, to compare over time:
+landing; the nodes; after the last: publishing). Then the same compiled SQL without
+dbt (raw SQL: the landing and each model as CREATE TABLE/VIEW in DAG order, one DuckDB
+connection), and `revops export` of every model and `revops kpis`, each with its peak
+memory. It prints build / landing and build / raw SQL and, with --json, writes every
+figure as JSON, to compare over time:
 
     .venv/bin/python benchmarks/build_at_scale.py --scale 1 --scale 10 \\
         --json benchmarks/results/$(date +%F)-build.json
@@ -64,10 +67,67 @@ with duckdb.connect(sys.argv[2]) as connection:
 """
 
 
-def measured(command: list[str], quiet: bool = False) -> tuple[float, float]:
+# runs in a child process: the same compiled SQL without dbt. `dbt compile` against a
+# copy of the built warehouse (so introspection sees what the build saw), then, in one
+# fresh DuckDB connection, the landing statements, the seeds copied from the build, and
+# each model's compiled SQL as CREATE TABLE/VIEW in the DAG's order. Prints JSON.
+_RAW_SQL_CHILD = """
+import json, shutil, sys, time
+from graphlib import TopologicalSorter
+from pathlib import Path
+import duckdb
+from revops.build import BuildOptions
+from revops.contract import load_contract
+from revops.dbt_invocation import invoke_dbt
+from revops.landing import landing_statements, scan_folder
+from revops.project import Project
+data, built, scratch, threads = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+project = Project.locate()
+(scratch / "compile").mkdir(parents=True)
+shutil.copy(built, scratch / "compile" / "revops.duckdb")
+started = time.monotonic()
+outcome = invoke_dbt(project, ["compile"], warehouse=scratch / "compile" / "revops.duckdb",
+                     dbt_vars=BuildOptions(warehouse=built, data_dir=data).dbt_vars(), threads=threads)
+compile_seconds = time.monotonic() - started
+assert outcome.success, outcome.error
+manifest = json.loads((scratch / "compile" / ".dbt" / "target" / "manifest.json").read_text())
+nodes = {uid: node for uid, node in manifest["nodes"].items() if node["resource_type"] in ("model", "seed")}
+order = TopologicalSorter({uid: [parent for parent in node["depends_on"].get("nodes", []) if parent in nodes]
+                           for uid, node in nodes.items()}).static_order()
+(scratch / "raw").mkdir()
+contract = load_contract(project.contract_sources)
+with duckdb.connect(str(scratch / "raw" / "revops.duckdb")) as connection:  # the same catalog name
+    connection.execute(f"set threads = {threads}")
+    connection.execute("set enable_progress_bar = false")  # stdout carries the JSON
+    for schema in sorted({node["schema"] for node in nodes.values()} | {"raw"}):
+        connection.execute(f'create schema if not exists "{schema}"')
+    started = time.monotonic()
+    for statement in landing_statements(scan_folder(data, contract), contract, "raw"):
+        connection.execute(statement)
+    landing_seconds = time.monotonic() - started
+    connection.execute("attach '" + str(built).replace("'", "''") + "' as built (read_only)")
+    started, models = time.monotonic(), []
+    for uid in order:
+        node = nodes[uid]
+        if node["resource_type"] == "seed":
+            connection.execute(f'create table {node["relation_name"]} as'
+                               f' select * from built."{node["schema"]}"."{node["alias"]}"')
+            continue
+        kind = "view" if node["config"]["materialized"] == "view" else "table"
+        began = time.monotonic()
+        connection.execute(f'create {kind} {node["relation_name"]} as {node["compiled_code"]}')
+        models.append({"name": node["name"], "seconds": round(time.monotonic() - began, 2)})
+    models_seconds = time.monotonic() - started
+models.sort(key=lambda model: -model["seconds"])
+print(json.dumps({"compile_seconds": round(compile_seconds, 2), "landing_seconds": round(landing_seconds, 2),
+                  "models_seconds": round(models_seconds, 2), "top_models": models[:10]}))
+"""
+
+
+def measured(command: list[str], quiet: bool = False, stdout=subprocess.DEVNULL) -> tuple[float, float]:
     """Run a command; return (seconds, peak resident memory of that command in MiB)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL if quiet else None)
+    process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.DEVNULL if quiet else None)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -118,6 +178,18 @@ def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep
         build_seconds, peak = measured([sys.executable, "-c", _BUILD_CHILD, str(data), str(warehouse),
                                         str(nodes_file), str(threads)])
         build = json.loads(nodes_file.read_text())
+        raw_file = scratch / "raw_sql.json"
+        with raw_file.open("w") as out:
+            raw_total, raw_peak = measured([sys.executable, "-c", _RAW_SQL_CHILD, str(data), str(warehouse),
+                                            str(scratch / "raw_sql"), str(threads)], stdout=out)
+        raw = json.loads(raw_file.read_text().splitlines()[-1])
+        raw_seconds = raw["landing_seconds"] + raw["models_seconds"]  # the SQL alone, not the compile
+        # export streams (DuckDB's COPY), so its peak RSS should not follow the table sizes
+        export_seconds, export_peak = measured(revops + ["export", "--warehouse", str(warehouse),
+                                                         "--out", str(scratch / "exports")], quiet=True)
+        kpis_seconds, kpis_peak = measured(revops + ["kpis", "--warehouse", str(warehouse)], quiet=True)
+        exported_mib = sum(path.stat().st_size for path in (scratch / "exports").iterdir()) / 2**20
+        split = phases(build)
         result = {
             "scale": scale,
             "raw_rows": rows,
@@ -128,7 +200,26 @@ def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep
             "build_seconds": round(build_seconds, 2),
             "build_peak_rss_mib": round(peak),
             "build_over_landing": round(build_seconds / landing_seconds, 1),
-            "phases": phases(build),
+            "raw_sql_seconds": round(raw_seconds, 2),
+            "raw_sql_peak_rss_mib": round(raw_peak),
+            "raw_sql": raw,
+            "build_over_raw_sql": round(build_seconds / raw_seconds, 1),
+            "phases": split,
+            # parse = the wall clock before the first node, less the landing it includes
+            "phase_seconds": {
+                "parse": round(max(split["wall_seconds"]["before_first_node"] - landing_seconds, 0.0), 2),
+                "landing": round(landing_seconds, 2),
+                "models": split["node_seconds_by_type"].get("models", 0.0),
+                "data_tests": split["node_seconds_by_type"].get("data_tests", 0.0),
+                "unit_tests": split["node_seconds_by_type"].get("unit_tests", 0.0),
+                "publish": split["wall_seconds"]["after_last_node"],
+            },
+            "export_seconds": round(export_seconds, 2),
+            "export_peak_rss_mib": round(export_peak),
+            "exported_mib": round(exported_mib, 1),
+            "kpis_seconds": round(kpis_seconds, 2),
+            "kpis_peak_rss_mib": round(kpis_peak),
+            "load_average_after": os.getloadavg(),
             "top_models": top_models(build),
             "nodes": len(build["nodes"]),
         }
@@ -159,7 +250,8 @@ def main() -> None:
     args = parser.parse_args()
     revops = [sys.executable, "-m", "revops"]
     header = (f"{'scale':>6} {'raw rows':>10} {'generate s':>11} {'landing s':>10} {'build s':>8}"
-              f" {'build/landing':>14} {'peak MiB':>9} {'models s':>9} {'tests s':>8} {'unit s':>7}")
+              f" {'build/landing':>14} {'peak MiB':>9} {'raw SQL s':>10} {'build/raw':>10}"
+              f" {'models s':>9} {'tests s':>8} {'unit s':>7} {'export s':>9} {'MiB':>5} {'kpis s':>7} {'load':>5}")
     if args.systems:
         header += f" {'land s':>7} {'systems build s':>16} {'peak MiB':>9}"
     print(header, flush=True)
@@ -171,8 +263,11 @@ def main() -> None:
         line = (f"{scale:>6g} {result['raw_rows']:>10,} {result['generate_seconds']:>11.1f}"
                 f" {result['landing_seconds']:>10.1f} {result['build_seconds']:>8.1f}"
                 f" {result['build_over_landing']:>14.1f} {result['build_peak_rss_mib']:>9.0f}"
+                f" {result['raw_sql_seconds']:>10.1f} {result['build_over_raw_sql']:>10.1f}"
                 f" {by_type.get('models', 0):>9.1f} {by_type.get('data_tests', 0):>8.1f}"
-                f" {by_type.get('unit_tests', 0):>7.1f}")
+                f" {by_type.get('unit_tests', 0):>7.1f} {result['export_seconds']:>9.1f}"
+                f" {result['export_peak_rss_mib']:>5.0f} {result['kpis_seconds']:>7.1f}"
+                f" {result['load_average_after'][0]:>5.1f}")
         if args.systems:
             systems = result["systems"]
             line += (f" {systems['elt_landing_seconds']:>7.1f} {systems['build_seconds']:>16.1f}"
