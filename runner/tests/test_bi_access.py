@@ -16,14 +16,19 @@ def _views(connection, catalog: str) -> list[tuple[str, str, str]]:
         "order by 1, 2", [catalog]).fetchall()
 
 
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 @pytest.mark.slow
 def test_every_view_reads_in_a_renamed_copy_and_under_another_catalog_name(demo_warehouse, tmp_path):
     renamed = tmp_path / "sales_copy.duckdb"
     shutil.copyfile(demo_warehouse, renamed)
     connection = duckdb.connect()
     try:
-        connection.execute("attach ? as wh (read_only)", [str(demo_warehouse)])
-        connection.execute("attach ? as sales_copy (read_only)", [str(renamed)])
+        # ATTACH takes no bound parameter: the path as a quoted string literal
+        connection.execute(f"attach {_literal(demo_warehouse)} as wh (read_only)")
+        connection.execute(f"attach {_literal(renamed)} as sales_copy (read_only)")
         for catalog in ("wh", "sales_copy"):
             views = _views(connection, catalog)
             # the intermediate layer is views (dbt_project.yml): a warehouse without
