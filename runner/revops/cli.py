@@ -403,5 +403,9 @@ def demo(out_dir, seed, scale, elt_landing) -> None:
         click.secho(f"Wrote {rows} rows as Salesforce and Stripe tables to {elt_landing}", fg="green")
 
 
+from .metrics_cli import metrics as _metrics  # noqa: E402 - it uses this module's helpers
+
+main.add_command(_metrics)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,7 +1,8 @@
 """The semantic layer's metrics (models/semantic/), queried by name through MetricFlow.
 
-MetricFlow writes the SQL from the semantic manifest that dbt writes at parse time
-(target/semantic_manifest.json); the SQL then runs on a read-only connection to the
+MetricFlow writes the SQL from the semantic manifest that `dbt parse` writes (beside
+the warehouse, in .dbt/target/, where the runner keeps dbt's files; parsed again when a
+YAML file of the project is newer); the SQL then runs on a read-only connection to the
 published warehouse, like every other reader of it, so a query never takes the
 build's lock. Metric and group-by names are checked against the manifest by
 MetricFlow before any SQL exists; no user string is pasted into SQL.
@@ -11,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from .errors import BadInput, NoWarehouse
+from .project import Project
 from .warehouse import looks_like_duckdb, not_a_warehouse
 
-SEMANTIC_MANIFEST = Path("target") / "semantic_manifest.json"
 
 
 @dataclass(frozen=True)
@@ -57,29 +59,43 @@ class _ExplainOnlyClient:
         raise NotImplementedError(f"the semantic layer only writes SQL here ({name})")
 
 
-def _load_manifest(project_root: Path):
+def semantic_manifest_path(project: Project, warehouse: Path) -> Path:
+    """dbt's semantic manifest for the project, parsed if missing or older than a YAML file."""
+    path = warehouse.parent / ".dbt" / "target" / "semantic_manifest.json"
+    sources = [project.root / "dbt_project.yml", *(project.root / "models").rglob("*.yml")]
+    newest = max(source.stat().st_mtime for source in sources)
+    if not path.is_file() or path.stat().st_mtime < newest:
+        from .dbt_invocation import invoke_dbt
+
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        outcome = invoke_dbt(project, ["parse"], warehouse=warehouse)
+        if not outcome.success or not path.is_file():
+            raise BadInput("dbt could not parse the project's semantic layer",
+                           details=(outcome.error or "").splitlines()[:12])
+    return path
+
+
+def _load_manifest(project: Project, warehouse: Path):
     try:
         from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
     except ImportError:
         raise BadInput("the semantic layer needs MetricFlow: pip install -c constraints.txt -e '.[semantic]'") from None
-    path = project_root / SEMANTIC_MANIFEST
-    if not path.is_file():
-        raise NoWarehouse(f"no semantic manifest at {path}; run `revops build` (or `dbt parse`) first")
+    path = semantic_manifest_path(project, warehouse)
     return parse_manifest_from_dbt_generated_manifest(manifest_json_string=path.read_text())
 
 
-def _engine(project_root: Path):
+def _engine(project: Project, warehouse: Path):
     from metricflow.engine.metricflow_engine import MetricFlowEngine
     from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
 
-    manifest = _load_manifest(project_root)
+    manifest = _load_manifest(project, warehouse)
     return manifest, MetricFlowEngine(SemanticManifestLookup(manifest), sql_client=_ExplainOnlyClient())
 
 
-def list_metrics(project_root: Path) -> list[MetricInfo]:
+def list_metrics(project: Project, warehouse: Path) -> list[MetricInfo]:
     """Every metric of the semantic layer, sorted by name, with the dimensions it can be
     grouped by."""
-    _, engine = _engine(project_root)
+    _, engine = _engine(project, warehouse)
     found = []
     for metric in engine.list_metrics(include_dimensions=True):
         dimensions = tuple(sorted({dimension.dunder_name for dimension in metric.dimensions or ()}))
@@ -88,15 +104,18 @@ def list_metrics(project_root: Path) -> list[MetricInfo]:
     return sorted(found, key=lambda info: info.name)
 
 
-def explain(project_root: Path, metrics: list[str], group_by: list[str], order_by: list[str] | None = None) -> str:
-    """The DuckDB SQL MetricFlow writes for the query."""
+def explain(project: Project, warehouse: Path, metrics: list[str], group_by: list[str]) -> str:
+    """The DuckDB SQL MetricFlow writes for the query, ordered by the group-by columns."""
+    return _explain(_engine(project, warehouse)[1], metrics, group_by)
+
+
+def _explain(engine, metrics: list[str], group_by: list[str]) -> str:
     from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
 
-    _, engine = _engine(project_root)
     try:
         result = engine.explain(MetricFlowQueryRequest.create(
             metric_names=metrics, group_by_names=group_by or None,
-            order_by_names=order_by if order_by is not None else (group_by or None)))
+            order_by_names=group_by or None))
     except Exception as error:  # MetricFlow's own errors say what is wrong with the query
         message = str(error).strip().splitlines()
         raise BadInput(f"MetricFlow cannot answer this query: {message[0] if message else type(error).__name__}",
@@ -104,13 +123,13 @@ def explain(project_root: Path, metrics: list[str], group_by: list[str], order_b
     return result.sql_statement.sql
 
 
-def query_metrics(project_root: Path, warehouse: Path, metrics: list[str], group_by: list[str]) -> MetricsResult:
+def query_metrics(project: Project, warehouse: Path, metrics: list[str], group_by: list[str]) -> MetricsResult:
     """The metrics grouped by the given dimensions (metric_time__quarter, deal__segment...),
     read from the published warehouse."""
     import duckdb
 
-    manifest = _load_manifest(project_root)
-    sql = explain(project_root, metrics, group_by)
+    manifest, engine = _engine(project, warehouse)
+    sql = _explain(engine, metrics, group_by)
     if not warehouse.is_file():
         raise NoWarehouse(f"no warehouse at {warehouse}; run `revops build` first")
     if not looks_like_duckdb(warehouse):
@@ -145,6 +164,8 @@ def format_rows(result: MetricsResult) -> str:
             return "-"
         if isinstance(value, datetime) and value == datetime.combine(value.date(), datetime.min.time()):
             return value.date().isoformat()  # metric_time at month grain and above
+        if isinstance(value, Decimal):
+            value = float(value)
         if isinstance(value, float):
             return f"{value:,.6g}" if abs(value) < 10 else f"{value:,.2f}"
         return str(value)
