@@ -104,18 +104,23 @@ def list_metrics(project: Project, warehouse: Path) -> list[MetricInfo]:
     return sorted(found, key=lambda info: info.name)
 
 
-def explain(project: Project, warehouse: Path, metrics: list[str], group_by: list[str]) -> str:
-    """The DuckDB SQL MetricFlow writes for the query, ordered by the group-by columns."""
-    return _explain(_engine(project, warehouse)[1], metrics, group_by)
+def explain(project: Project, warehouse: Path, metrics: list[str], group_by: list[str],
+            saved_query: str | None = None) -> str:
+    """The DuckDB SQL MetricFlow writes for the query (or the saved query), ordered by
+    the group-by columns."""
+    return _explain(_engine(project, warehouse)[1], metrics, group_by, saved_query)
 
 
-def _explain(engine, metrics: list[str], group_by: list[str]) -> str:
+def _explain(engine, metrics: list[str], group_by: list[str], saved_query: str | None = None) -> str:
     from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
 
     try:
-        result = engine.explain(MetricFlowQueryRequest.create(
-            metric_names=metrics, group_by_names=group_by or None,
-            order_by_names=group_by or None))
+        if saved_query:
+            request = MetricFlowQueryRequest.create(saved_query_name=saved_query)
+        else:
+            request = MetricFlowQueryRequest.create(metric_names=metrics, group_by_names=group_by or None,
+                                                    order_by_names=group_by or None)
+        result = engine.explain(request)
     except Exception as error:  # MetricFlow's own errors say what is wrong with the query
         message = str(error).strip().splitlines()
         raise BadInput(f"MetricFlow cannot answer this query: {message[0] if message else type(error).__name__}",
@@ -123,13 +128,14 @@ def _explain(engine, metrics: list[str], group_by: list[str]) -> str:
     return result.sql_statement.sql
 
 
-def query_metrics(project: Project, warehouse: Path, metrics: list[str], group_by: list[str]) -> MetricsResult:
+def query_metrics(project: Project, warehouse: Path, metrics: list[str], group_by: list[str],
+                  saved_query: str | None = None) -> MetricsResult:
     """The metrics grouped by the given dimensions (metric_time__quarter, deal__segment...),
     read from the published warehouse."""
     import duckdb
 
     manifest, engine = _engine(project, warehouse)
-    sql = _explain(engine, metrics, group_by)
+    sql = _explain(engine, metrics, group_by, saved_query)
     if not warehouse.is_file():
         raise NoWarehouse(f"no warehouse at {warehouse}; run `revops build` first")
     if not looks_like_duckdb(warehouse):
@@ -146,6 +152,8 @@ def query_metrics(project: Project, warehouse: Path, metrics: list[str], group_b
         cursor = connection.execute(sql)
         columns = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
+        if saved_query:  # a saved query has no order; the group-by columns come first
+            rows.sort(key=lambda row: tuple((value is None, str(value)) for value in row))
     finally:
         connection.close()
     return MetricsResult(columns=columns, rows=rows, sql=sql)
@@ -156,6 +164,10 @@ def _catalog_of(manifest) -> str:
         if model.node_relation.database:
             return model.node_relation.database
     return "revops"
+
+
+def saved_query_names(project: Project, warehouse: Path) -> list[str]:
+    return sorted(query.name for query in _load_manifest(project, warehouse).saved_queries)
 
 
 def format_rows(result: MetricsResult) -> str:

@@ -23,6 +23,7 @@ def metrics() -> None:
       revops metrics list
       revops metrics query --metrics win_rate --group-by metric_time__quarter
       revops metrics query --metrics win_rate,bookings --group-by metric_time__fiscal_year --group-by opportunity__segment
+      revops metrics query --saved-query quarterly_scorecard
     """
 
 
@@ -32,7 +33,7 @@ def metrics() -> None:
 @handle_errors
 def list_command(warehouse, show_dimensions: bool) -> None:
     """List every metric with its type and label."""
-    from .metrics import list_metrics
+    from .metrics import list_metrics, saved_query_names
 
     project = _project()
     found = list_metrics(project, warehouse or project.default_warehouse)
@@ -41,11 +42,14 @@ def list_command(warehouse, show_dimensions: bool) -> None:
         click.echo(f"{info.name.ljust(width)}  {info.type:<10}  {info.label}")
         if show_dimensions:
             click.echo(f"{'':{width}}  group by: {', '.join(info.dimensions)}")
+    click.echo("saved queries: " + ", ".join(saved_query_names(project, warehouse or project.default_warehouse)))
 
 
 @metrics.command("query", epilog=EXIT_CODES_HELP)
 @_warehouse_option
-@click.option("--metrics", "metric_names", multiple=True, required=True, envvar="REVOPS_METRICS_QUERY",
+@click.option("--saved-query", envvar="REVOPS_SAVED_QUERY", show_envvar=True,
+              help="Run a saved query instead (quarterly_scorecard, monthly_mrr_bridge, pipeline_by_stage, ar_aging).")
+@click.option("--metrics", "metric_names", multiple=True, envvar="REVOPS_METRICS_QUERY",
               show_envvar=True, help="Metrics to query, comma-separated or repeated (see `revops metrics list`).")
 @click.option("--group-by", "group_by", multiple=True, envvar="REVOPS_GROUP_BY", show_envvar=True,
               help="Group by these, comma-separated or repeated: metric_time__month, metric_time__quarter, "
@@ -53,7 +57,7 @@ def list_command(warehouse, show_dimensions: bool) -> None:
                    "opportunity__segment... [default: the metric's total]")
 @click.option("--explain", is_flag=True, help="Print the SQL MetricFlow writes instead of running it.")
 @handle_errors
-def query_command(warehouse, metric_names, group_by, explain) -> None:
+def query_command(warehouse, saved_query, metric_names, group_by, explain) -> None:
     """Query metrics by name, read-only, from the published warehouse.
 
     Periods after the as-of date can appear with empty values: MetricFlow groups every
@@ -61,10 +65,12 @@ def query_command(warehouse, metric_names, group_by, explain) -> None:
     """
     from .metrics import explain as explain_query, format_rows, query_metrics
 
+    if bool(saved_query) == bool(metric_names):
+        raise click.UsageError("give --metrics or --saved-query")
     project = _project()
     warehouse = warehouse or project.default_warehouse
     if explain:
-        click.echo(explain_query(project, warehouse, _names(metric_names), _names(group_by)))
+        click.echo(explain_query(project, warehouse, _names(metric_names), _names(group_by), saved_query))
         return
-    result = query_metrics(project, warehouse, _names(metric_names), _names(group_by))
+    result = query_metrics(project, warehouse, _names(metric_names), _names(group_by), saved_query)
     click.echo(format_rows(result))
