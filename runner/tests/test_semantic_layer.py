@@ -149,3 +149,27 @@ def test_metricflow_validates_the_semantic_layer(project, demo_warehouse, semant
     results = SemanticManifestValidator().validate_semantic_manifest(manifest)
     assert not results.has_blocking_issues, [issue.as_readable_str() for issue in results.all_issues]
     assert len(manifest.semantic_models) >= 10 and len(manifest.metrics) >= 40
+
+
+@pytest.mark.slow
+def test_revops_metrics_query_prints_the_win_rate_revops_kpis_prints(demo_warehouse, semantic_metrics):
+    """The issue's "done when": `revops metrics query --metrics win_rate --group-by
+    metric_time__quarter` and `revops kpis --metric win_rate --period-type quarter`."""
+    from click.testing import CliRunner
+
+    from revops.cli import main
+
+    runner = CliRunner()
+    kpis = runner.invoke(main, ["kpis", "--warehouse", str(demo_warehouse), "--metric", "win_rate",
+                                "--period-type", "quarter"])
+    assert kpis.exit_code == 0, kpis.output
+    label = kpis.output.split()[2]  # "KPIs for FY2025-Q4 (quarter; all)"
+    won, closed = (float(cell) for cell in kpis.output.splitlines()[-1].split()[2:4])
+    metrics = runner.invoke(main, ["metrics", "query", "--warehouse", str(demo_warehouse),
+                                   "--metrics", "win_rate", "--group-by", "metric_time__quarter"])
+    assert metrics.exit_code == 0, metrics.output
+    # the demo's fiscal year is the calendar year: FY2025-Q4 starts 2025-10-01
+    start = f"{label[2:6]}-{3 * (int(label[-1]) - 1) + 1:02d}-01"
+    printed = {line.split()[0]: line.split()[1] for line in metrics.output.splitlines()[2:]}
+    assert math.isclose(float(printed[start]), won / closed, rel_tol=1e-5), (printed, won, closed)
+    assert sum(1 for value in printed.values() if value != "-") >= 8  # every quarter with closed deals
