@@ -407,6 +407,9 @@ from .report.command import report_command  # noqa: E402 - needs the helpers abo
 
 main.add_command(report_command(handle_errors, _warehouse_option, _project, EXIT_CODES_HELP))
 
+from .metrics_cli import metrics as _metrics  # noqa: E402 - it uses this module's helpers
+
+main.add_command(_metrics)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
