@@ -311,6 +311,8 @@ def kpis(warehouse, period_type, period, metrics, segment, region, team, owner) 
         warehouse or project.default_warehouse,
         ScorecardFilter(period_type=period_type, period=period, metrics=tuple(metrics), dimensions=dimensions),
     )
+    if rows:  # the scorecard's own spelling (`--segment SMB` is smb)
+        dimensions = {name: rows[0].dimensions[name] for name in dimensions}
     cut = ", ".join(f"{name}={value}" for name, value in dimensions.items()) or "all"
     click.echo(f"KPIs for {label} ({period_type}; {cut})")
     if not rows:

@@ -6,12 +6,13 @@ bound parameters: no user string is ever pasted into SQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import BadInput, NoWarehouse
+from .errors import BadInput, BadUsage, NoWarehouse
+from .options import did_you_mean
 from .warehouse import read_only_connection
 
 SCORECARD = "kpis.kpi_scorecard"
@@ -44,16 +45,16 @@ def read_scorecard(warehouse: Path, wanted: ScorecardFilter) -> tuple[str, list[
             raise NoWarehouse(f"{warehouse} has no {SCORECARD}; rebuild it with `revops build`")
         _check_choice("period type", wanted.period_type, _distinct(connection, "period_type"))
         if wanted.metrics:
-            for metric in wanted.metrics:
-                _check_choice("metric", metric, _distinct(connection, "metric_name"))
+            known_metrics = _distinct(connection, "metric_name")
+            wanted = replace(wanted, metrics=tuple(_check_choice("metric", metric, known_metrics)
+                                                   for metric in wanted.metrics))
         dimensions = {name: "all" for name in DIMENSIONS}
         for name, value in (wanted.dimensions or {}).items():
             if name not in DIMENSIONS:
                 raise BadInput(f"unknown dimension {name!r}; choose from {', '.join(DIMENSIONS)}")
-            _check_choice(name, value, _distinct(connection, name))
-            dimensions[name] = value
+            dimensions[name] = _check_choice(name, value, _distinct(connection, name))
         period_label = wanted.period or _latest_period(connection, wanted.period_type)
-        _check_choice(
+        period_label = _check_choice(
             "period", period_label,
             _distinct(connection, "period_label", "period_type = ?", [wanted.period_type]),
         )
@@ -142,7 +143,13 @@ def _latest_period(connection, period_type: str) -> str:
     return rows[0][0]
 
 
-def _check_choice(what: str, value: str, choices: list[str]) -> None:
-    if value not in choices:
-        shown = ", ".join(choices[:12]) + (" ..." if len(choices) > 12 else "")
-        raise BadInput(f"unknown {what} {value!r}", details=[f"choose from: {shown}"])
+def _check_choice(what: str, value: str, choices: list[str]) -> str:
+    """The scorecard's own spelling of `value`, matched case-insensitively (`SMB` is
+    smb); a value it does not hold is a usage error (exit 2) with a did-you-mean."""
+    if value in choices:
+        return value
+    by_lower = {choice.lower(): choice for choice in choices}
+    if str(value).lower() in by_lower:
+        return by_lower[str(value).lower()]
+    shown = ", ".join(choices[:12]) + (" ..." if len(choices) > 12 else "")
+    raise BadUsage(f"unknown {what} {value!r}{did_you_mean(value, choices)}", details=[f"choose from: {shown}"])

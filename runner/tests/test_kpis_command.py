@@ -48,5 +48,27 @@ def test_kpis_filters_by_metric_period_and_dimension(demo_warehouse):
 ])
 def test_kpis_rejects_values_the_scorecard_does_not_hold(demo_warehouse, option, value):
     result = CliRunner().invoke(main, ["kpis", "--warehouse", str(demo_warehouse), option, value])
-    assert result.exit_code == ExitCode.BAD_INPUT
+    assert result.exit_code == ExitCode.USAGE
     assert "unknown" in result.output and "choose from" in result.output
+
+
+def test_kpis_matches_metric_segment_and_period_whatever_their_case(demo_warehouse):
+    [(won, closed)] = query(demo_warehouse, """
+        select numerator, denominator from kpis.kpi_scorecard
+        where metric_name = 'win_rate' and period_type = 'year' and period_label = 'FY2024'
+          and segment = 'smb' and owner_user_id = 'all' and team = 'all' and region = 'all'
+    """)
+    result = CliRunner().invoke(main, [
+        "kpis", "--warehouse", str(demo_warehouse), "--period-type", "year", "--period", "fy2024",
+        "--metric", "WIN_RATE", "--segment", "SMB",
+    ])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "KPIs for FY2024 (year; segment=smb)"
+    assert lines[3].split() == ["win_rate", f"{won / closed * 100:.1f}%", f"{won:.0f}", f"{closed:.0f}"]
+
+
+def test_a_near_miss_gets_a_did_you_mean(demo_warehouse):
+    result = CliRunner().invoke(main, ["kpis", "--warehouse", str(demo_warehouse), "--metric", "win_rat"])
+    assert result.exit_code == ExitCode.USAGE
+    assert "unknown metric 'win_rat' (did you mean win_rate?)" in result.output

@@ -64,12 +64,12 @@ CASES = [
     (["build", "--raw-database", INJECTION, "--raw-schema", "raw"], ExitCode.BAD_INPUT, "no such file"),
     (["kpis", "--period-type", "quarter' or '1"], ExitCode.USAGE, "is not one of"),
     # kpis filters are bound parameters, compared with what the scorecard holds
-    (["kpis", "--segment", "x' or '1'='1"], ExitCode.BAD_INPUT, "unknown segment"),
-    (["kpis", "--region", INJECTION], ExitCode.BAD_INPUT, "unknown region"),
-    (["kpis", "--team", INJECTION], ExitCode.BAD_INPUT, "unknown team"),
-    (["kpis", "--owner", INJECTION], ExitCode.BAD_INPUT, "unknown owner_user_id"),
-    (["kpis", "--metric", INJECTION], ExitCode.BAD_INPUT, "unknown metric"),
-    (["kpis", "--period", INJECTION], ExitCode.BAD_INPUT, "unknown period"),
+    (["kpis", "--segment", "x' or '1'='1"], ExitCode.USAGE, "unknown segment"),
+    (["kpis", "--region", INJECTION], ExitCode.USAGE, "unknown region"),
+    (["kpis", "--team", INJECTION], ExitCode.USAGE, "unknown team"),
+    (["kpis", "--owner", INJECTION], ExitCode.USAGE, "unknown owner_user_id"),
+    (["kpis", "--metric", INJECTION], ExitCode.USAGE, "unknown metric"),
+    (["kpis", "--period", INJECTION], ExitCode.USAGE, "unknown period"),
     # export models are looked up in the warehouse's catalogue
     (["export", "-m", "dim_accounts; drop table core.dim_accounts"], ExitCode.BAD_INPUT, "no such model"),
     (["export", "--format", "csv) to '/tmp/x"], ExitCode.USAGE, "is not one of"),
