@@ -41,6 +41,7 @@
         'forecast_checkpoint_days': {'kind': 'integer'},
         'gross_margin': {'kind': 'number', 'min': 0, 'max': 1},
         'engagement_activity_types': {'kind': 'text_list'},
+        'kpi_frames_materialized': {'kind': 'choice', 'choices': ['table', 'view']},
     }) }}
 {% endmacro %}
 

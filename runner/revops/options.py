@@ -191,6 +191,7 @@ VARIABLE_KINDS: dict[str, Checker] = {
     "forecast_checkpoint_days": _number(integer=True),
     "gross_margin": _number(minimum=0, maximum=1),
     "engagement_activity_types": _nullable(_plain(check_text_list)),
+    "kpi_frames_materialized": _choice("table", "view"),
 }
 
 

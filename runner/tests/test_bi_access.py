@@ -9,6 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from revops.dbt_invocation import invoke_dbt
+
 
 def _views(connection, catalog: str) -> list[tuple[str, str, str]]:
     return connection.execute(
@@ -21,18 +23,24 @@ def _literal(path: Path) -> str:
 
 
 @pytest.mark.slow
-def test_every_view_reads_in_a_renamed_copy_and_under_another_catalog_name(demo_warehouse, tmp_path):
+def test_every_view_reads_in_a_renamed_copy_and_under_another_catalog_name(project, demo_warehouse, tmp_path):
+    # Every model of the default build is a table, so the KPI frames are rebuilt as views
+    # (kpi_frames_materialized) in a copy of the demo warehouse: without views this test
+    # would pass for nothing.
+    with_views = tmp_path / "revops.duckdb"
+    shutil.copyfile(demo_warehouse, with_views)
+    outcome = invoke_dbt(project, ["run", "--select", "path:models/intermediate/kpi_frames"],
+                         warehouse=with_views, dbt_vars={"kpi_frames_materialized": "view"})
+    assert outcome.success, outcome
     renamed = tmp_path / "sales_copy.duckdb"
-    shutil.copyfile(demo_warehouse, renamed)
+    shutil.copyfile(with_views, renamed)
     connection = duckdb.connect()
     try:
         # ATTACH takes no bound parameter: the path as a quoted string literal
-        connection.execute(f"attach {_literal(demo_warehouse)} as wh (read_only)")
+        connection.execute(f"attach {_literal(with_views)} as wh (read_only)")
         connection.execute(f"attach {_literal(renamed)} as sales_copy (read_only)")
         for catalog in ("wh", "sales_copy"):
             views = _views(connection, catalog)
-            # the intermediate layer is views (dbt_project.yml): a warehouse without
-            # them would make this test pass for nothing
             assert {schema for schema, _, _ in views} == {"intermediate"}
             assert len(views) >= 5
             for schema, view, sql in views:
