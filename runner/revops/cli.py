@@ -367,7 +367,7 @@ def validate(data_dir, reporting_currency, max_quarantined_share, max_problems) 
 @main.command(epilog=EXIT_CODES_HELP)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               envvar="REVOPS_DEMO_DIR", show_envvar=True,
-              help="Folder for the CSV files. [default: seeds/demo in the project]")
+              help="Folder for the CSV files (required: `--out seeds/demo` regenerates the committed demo).")
 @click.option("--seed", type=int, default=42, show_default=True, envvar="REVOPS_DEMO_SEED", show_envvar=True,
               help="Random seed; the same seed gives byte-identical files.")
 @click.option("--scale", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
@@ -383,7 +383,7 @@ def demo(out_dir, seed, scale, elt_landing) -> None:
 
     \b
     Examples:
-      revops demo                                   # regenerate seeds/demo
+      revops demo --out seeds/demo                  # regenerate the committed demo company
       revops demo --out /tmp/big --scale 100        # a larger company for benchmarks
       revops build --data /tmp/big                  # ...and build from it
       revops demo --out /tmp/d --elt-landing /tmp/fivetran.duckdb
@@ -391,8 +391,10 @@ def demo(out_dir, seed, scale, elt_landing) -> None:
     """
     from .demo import generate_demo_company
 
-    project = _project()
-    out_dir = out_dir or project.demo_data
+    if out_dir is None:
+        # no default: a bare `revops demo` would overwrite the committed demo company
+        raise click.UsageError("give the folder to write with --out "
+                               "(--out seeds/demo regenerates the committed demo company)")
     counts = generate_demo_company(
         out_dir, seed=seed, scale=scale,
         progress=lambda table, rows: click.echo(f"  {table}: {rows} rows", err=True),

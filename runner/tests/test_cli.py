@@ -37,6 +37,18 @@ def test_every_option_has_help_text_and_an_environment_variable():
             )
 
 
+def test_demo_without_out_is_a_usage_error_and_leaves_the_committed_demo_alone(monkeypatch):
+    from revops.project import Project
+
+    committed = Project.locate().demo_data
+    before = {path.name: path.stat().st_mtime_ns for path in committed.iterdir()}
+    monkeypatch.delenv("REVOPS_DEMO_DIR", raising=False)
+    result = CliRunner().invoke(main, ["demo"])
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "--out" in result.output
+    assert {path.name: path.stat().st_mtime_ns for path in committed.iterdir()} == before
+
+
 def test_build_rejects_a_missing_data_folder(tmp_path):
     result = CliRunner().invoke(main, ["build", "--data", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb")])
     assert result.exit_code == ExitCode.BAD_INPUT
