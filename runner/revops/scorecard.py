@@ -43,20 +43,20 @@ def read_scorecard(warehouse: Path, wanted: ScorecardFilter) -> tuple[str, list[
     with read_only_connection(warehouse) as connection:
         if not _has_scorecard(connection):
             raise NoWarehouse(f"{warehouse} has no {SCORECARD}; rebuild it with `revops build`")
-        _check_choice("period type", wanted.period_type, _distinct(connection, "period_type"))
+        check_choice("period type", wanted.period_type, distinct_values(connection, "period_type"))
         if wanted.metrics:
-            known_metrics = _distinct(connection, "metric_name")
-            wanted = replace(wanted, metrics=tuple(_check_choice("metric", metric, known_metrics)
+            known_metrics = distinct_values(connection, "metric_name")
+            wanted = replace(wanted, metrics=tuple(check_choice("metric", metric, known_metrics)
                                                    for metric in wanted.metrics))
         dimensions = {name: "all" for name in DIMENSIONS}
         for name, value in (wanted.dimensions or {}).items():
             if name not in DIMENSIONS:
                 raise BadInput(f"unknown dimension {name!r}; choose from {', '.join(DIMENSIONS)}")
-            dimensions[name] = _check_choice(name, value, _distinct(connection, name))
+            dimensions[name] = check_choice(name, value, distinct_values(connection, name))
         period_label = wanted.period or _latest_period(connection, wanted.period_type)
-        period_label = _check_choice(
+        period_label = check_choice(
             "period", period_label,
-            _distinct(connection, "period_label", "period_type = ?", [wanted.period_type]),
+            distinct_values(connection, "period_label", "period_type = ?", [wanted.period_type]),
         )
         conditions = ["period_type = ?", "period_label = ?"] + [f"{name} = ?" for name in DIMENSIONS]
         parameters: list = [wanted.period_type, period_label] + [dimensions[name] for name in DIMENSIONS]
@@ -125,7 +125,7 @@ def _has_scorecard(connection) -> bool:
     ).fetchall()[0][0])
 
 
-def _distinct(connection, column: str, where: str = "true", parameters: list | None = None) -> list[str]:
+def distinct_values(connection, column: str, where: str = "true", parameters: list | None = None) -> list[str]:
     # `column` is one of this module's constants, never user input
     rows = connection.execute(
         f"select distinct {column} from {SCORECARD} where {where} order by 1", parameters or []
@@ -143,7 +143,7 @@ def _latest_period(connection, period_type: str) -> str:
     return rows[0][0]
 
 
-def _check_choice(what: str, value: str, choices: list[str]) -> str:
+def check_choice(what: str, value: str, choices: list[str]) -> str:
     """The scorecard's own spelling of `value`, matched case-insensitively (`SMB` is
     smb); a value it does not hold is a usage error (exit 2) with a did-you-mean."""
     if value in choices:

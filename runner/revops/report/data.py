@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..errors import BadUsage, NoWarehouse
-from ..options import did_you_mean
-from ..scorecard import SCORECARD, ScorecardFilter, ScorecardRow, read_scorecard
+from ..errors import NoWarehouse
+from ..scorecard import SCORECARD, ScorecardFilter, ScorecardRow, check_choice, distinct_values, read_scorecard
 from ..warehouse import read_only_connection
 
 TREND_PERIODS = 8  # the issue's "last 8 quarters", for any period type
@@ -85,26 +84,12 @@ def _checked_cut(connection, cut: Cut) -> Cut:
     unknown value is a usage error with a did-you-mean."""
     checked = {}
     for name, value in (("segment", cut.segment), ("region", cut.region)):
-        checked[name] = _choose(name, value, _distinct(connection, name))
+        checked[name] = check_choice(name, value, distinct_values(connection, name))
     period = None
     if cut.period is not None:
         labels = [label for label, _, _ in _periods(connection, cut.period_type)]
-        period = _choose(f"{cut.period_type} period", cut.period, labels)
+        period = check_choice(f"{cut.period_type} period", cut.period, labels)
     return Cut(cut.period_type, period, checked["segment"], checked["region"])
-
-
-def _choose(what: str, value: str, choices: list[str]) -> str:
-    by_lower = {choice.lower(): choice for choice in choices}
-    if str(value).lower() in by_lower:
-        return by_lower[str(value).lower()]
-    shown = ", ".join(choices[-12:]) if what.endswith("period") else ", ".join(choices)
-    raise BadUsage(f"unknown {what} {value!r}{did_you_mean(value, choices)}", details=[f"choose from: {shown}"])
-
-
-def _distinct(connection, column: str) -> list[str]:
-    # `column` is segment or region, never user input
-    return [row[0] for row in connection.execute(
-        f"select distinct {column} from {SCORECARD} order by 1").fetchall()]
 
 
 def _periods(connection, period_type: str) -> list[tuple[str, date, date]]:
