@@ -183,9 +183,10 @@ def as_of_warnings(scorecard: Scorecard) -> list[str]:
         if empty:
             warnings.append(
                 f"{', '.join(empty)} start{'s' if len(empty) == 1 else ''} after the data's latest event "
-                f"({context.latest_event.isoformat()}): nothing happened in "
-                f"{'it' if len(empty) == 1 else 'them'} to count"
-                + (f" (the as-of date is {context.as_of.isoformat()})" if context.as_of else ""))
+                f"({context.latest_event.isoformat()}): nothing in the data happened then, so the KPIs "
+                "are empty or balances (MRR, ARR, receivables) carried forward"
+                + (f"; the as-of date is {context.as_of.isoformat()}: rebuild with an earlier --as-of, "
+                   "or choose an earlier --period" if context.as_of else ""))
     return warnings
 
 
