@@ -129,6 +129,7 @@ def test_trend_by_hand_puts_the_periods_side_by_side():
     # the change is the chosen period's, on its own row
     assert [row["change"] for row in rows] == ["", "10.0", "", repr((37 / 96 - 0.475) * 100)]
     assert [row["change_unit"] for row in rows] == ["", "percent", "", "points"]
+    assert [row["previous_value"] for row in rows] == ["", "100.0", "", "0.475"]
     doc = document(scorecard, {}, compare=True, trend=True)
     jsonschema.validate(doc, kpis_schema())
     assert [p["label"] for p in doc["periods"]] == ["FY2025-Q3", "FY2025-Q4"]
@@ -187,6 +188,22 @@ def test_every_metric_has_a_unit_and_a_one_line_definition(project):
     assert catalog["arr"].label == "ARR" and catalog["win_rate"].label == "Win rate"
     # a doc block's role prefix and its second sentence are not part of the one line
     assert catalog["billed_revenue"].definition.startswith("Sum of net_amount_reporting")
+
+
+def test_a_definition_kept_in_a_doc_block_is_resolved(tmp_path):
+    (tmp_path / "macros" / "conventions").mkdir(parents=True)
+    (tmp_path / "macros" / "conventions" / "scorecard_metrics.sql").write_text(
+        "{{ return([\n    {'metric': 'churn', 'model': 'kpi_churn', 'unit': 'ratio',\n"
+        "     'value': 'churn_rate', 'numerator': 'lost', 'denominator': 'start'},\n]) }}\n")
+    (tmp_path / "models" / "kpis" / "customers").mkdir(parents=True)
+    (tmp_path / "models" / "kpis" / "customers" / "kpi_churn.yml").write_text(
+        "version: 2\nmodels:\n  - name: kpi_churn\n    columns:\n"
+        "      - name: churn_rate\n        description: '{{ doc(\"churn_rate\") }}'\n")
+    (tmp_path / "models" / "kpis" / "customers" / "_docs.md").write_text(
+        "{% docs churn_rate %}\nLost customers / customers at the start.\nNULL without customers.\n{% enddocs %}\n")
+    [(name, info)] = metric_catalog(tmp_path).items()
+    assert (name, info.unit, info.model, info.label) == ("churn", "ratio", "kpi_churn", "Churn")
+    assert info.definition == "Lost customers / customers at the start."
 
 
 def test_one_line_is_the_first_sentence_without_the_column_role():
