@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: --list in a blink
 SCORECARD_METRICS = Path("macros/conventions/scorecard_metrics.sql")
 KPI_MODELS = Path("models/kpis")
 
@@ -93,7 +94,7 @@ def _catalog(root: Path) -> tuple[tuple[str, MetricInfo], ...]:
 def _column_descriptions(folder: Path) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
     descriptions: dict[tuple[str, str], str] = {}
     for path in sorted(folder.rglob("*.yml")):
-        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
+        for model in (yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}).get("models", []):
             for column in model.get("columns", []):
                 descriptions[(model["name"], column["name"])] = column.get("description") or ""
     docs = {name: body for path in sorted(folder.rglob("*.md"))
