@@ -277,48 +277,68 @@ def export(warehouse, out_dir, formats, models, list_only) -> None:
 
 @main.command(epilog=EXIT_CODES_HELP)
 @_warehouse_option
-@click.option("--period-type", type=click.Choice(["month", "quarter", "year"]), default="quarter",
-              show_default=True, envvar="REVOPS_PERIOD_TYPE", show_envvar=True,
-              help="Fiscal month, quarter or year.")
+@click.option("--period-type", type=click.Choice(["month", "quarter", "year"], case_sensitive=False),
+              envvar="REVOPS_PERIOD_TYPE", show_envvar=True,
+              help="Fiscal month, quarter or year. [default: the type --period spells, else quarter]")
 @click.option("--period", envvar="REVOPS_PERIOD", show_envvar=True,
-              help="Period label: 2025-03, FY2025-Q1 or FY2025. [default: the latest period]")
+              help="Period label: 2025-03, FY2025-Q1 or FY2025 (its type is inferred). [default: the latest period]")
 @click.option("--metric", "metrics", multiple=True, envvar="REVOPS_METRICS", show_envvar=True,
               help="Show only this metric; repeat for several. [default: all]")
 @click.option("--segment", envvar="REVOPS_SEGMENT", show_envvar=True, help="Only this segment. [default: all]")
 @click.option("--region", envvar="REVOPS_REGION", show_envvar=True, help="Only this region. [default: all]")
 @click.option("--team", envvar="REVOPS_TEAM", show_envvar=True, help="Only this sales team. [default: all]")
 @click.option("--owner", envvar="REVOPS_OWNER", show_envvar=True, help="Only this deal owner (user id). [default: all]")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"], case_sensitive=False),
+              default="table", show_default=True, envvar="REVOPS_KPIS_FORMAT", show_envvar=True,
+              help="table for a terminal, csv or json (schema in the README) for scripts, markdown for a doc.")
+@click.option("--compare", type=click.Choice(["previous"], case_sensitive=False), envvar="REVOPS_KPIS_COMPARE",
+              show_envvar=True, help="Add the previous period's value and the change: points for rates, "
+                                     "per cent for everything else.")
+@click.option("--trend", type=click.IntRange(min=1, max=60), envvar="REVOPS_KPIS_TREND", show_envvar=True,
+              help="Show the last N periods, ending with --period, side by side.")
+@click.option("--list", "list_only", is_flag=True,
+              help="List every metric with its unit and one-line definition, and exit.")
 @handle_errors
-def kpis(warehouse, period_type, period, metrics, segment, region, team, owner) -> None:
-    """Print the KPI scorecard for one period as a table.
+def kpis(warehouse, period_type, period, metrics, segment, region, team, owner, fmt, compare, trend,
+         list_only) -> None:
+    """Print the KPI scorecard for one period: as a table, CSV, JSON or Markdown.
 
-    Each line is one metric with its value and the additive components behind it.
-    A dimension you do not name is shown at its 'all' roll-up.
+    Each line is one metric with its value (in its unit) and the additive components
+    behind it. A dimension you do not name is shown at its 'all' roll-up. The header
+    says the as-of date and the reporting currency.
 
     \b
     Examples:
       revops kpis                                   # every KPI, latest fiscal quarter
-      revops kpis --period-type month --period 2025-11
-      revops kpis --metric win_rate --segment smb
+      revops kpis --period 2025-11                  # a month (the label says so)
+      revops kpis --metric win_rate --segment smb --compare previous
+      revops kpis --trend 4 --format markdown
+      revops kpis --format json | jq '.metrics[] | {name, value}'
+      revops kpis --list
     """
-    from .scorecard import ScorecardFilter, format_table, read_scorecard
+    from .kpi_catalog import metric_catalog
+    from .scorecard import ScorecardFilter, check_choice, read_scorecard_periods, resolve_period_type
+    from .scorecard_formats import render, render_list
 
     project = _project()
+    fmt = fmt.lower()
+    catalog = metric_catalog(project.root)
+    if list_only:
+        names = [check_choice("metric", metric, list(catalog)) for metric in metrics] or list(catalog)
+        click.echo(render_list([catalog[name] for name in names], fmt), nl=False)
+        return
     dimensions = {name: value for name, value in
                   (("segment", segment), ("region", region), ("team", team), ("owner_user_id", owner))
                   if value is not None}
-    label, rows = read_scorecard(
+    scorecard = read_scorecard_periods(
         warehouse or project.default_warehouse,
-        ScorecardFilter(period_type=period_type, period=period, metrics=tuple(metrics), dimensions=dimensions),
+        ScorecardFilter(period_type=resolve_period_type(period_type, period), period=period,
+                        metrics=tuple(metrics), dimensions=dimensions),
+        periods=trend or 1, previous=compare is not None,
     )
-    if rows:  # the scorecard's own spelling (`--segment SMB` is smb)
-        dimensions = {name: rows[0].dimensions[name] for name in dimensions}
-    cut = ", ".join(f"{name}={value}" for name, value in dimensions.items()) or "all"
-    click.echo(f"KPIs for {label} ({period_type}; {cut})")
-    if not rows:
-        click.echo("  no KPI has a row for this cut")
-        return
-    click.echo(format_table(rows))
+    for warning in scorecard.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    click.echo(render(scorecard, catalog, fmt, compare=compare is not None, trend=trend is not None), nl=False)
 
 
 @main.command(epilog=EXIT_CODES_HELP)

@@ -70,6 +70,9 @@ CASES = [
     (["kpis", "--owner", INJECTION], ExitCode.USAGE, "unknown owner_user_id"),
     (["kpis", "--metric", INJECTION], ExitCode.USAGE, "unknown metric"),
     (["kpis", "--period", INJECTION], ExitCode.USAGE, "unknown period"),
+    (["kpis", "--format", INJECTION], ExitCode.USAGE, "is not one of"),
+    (["kpis", "--compare", INJECTION], ExitCode.USAGE, "is not 'previous'"),
+    (["kpis", "--trend", INJECTION], ExitCode.USAGE, "is not a valid integer"),
     # export models are looked up in the warehouse's catalogue
     (["export", "-m", "dim_accounts; drop table core.dim_accounts"], ExitCode.BAD_INPUT, "no such model"),
     (["export", "--format", "csv) to '/tmp/x"], ExitCode.USAGE, "is not one of"),
@@ -91,6 +94,7 @@ NOT_SQL = {
     ("export", "--out"): "a folder; file paths reach COPY only as escaped literals of names we make",
     ("export", "--list"): "a flag",
     ("kpis", "--warehouse"): "a file path, opened by Python",
+    ("kpis", "--list"): "a flag",
     ("report", "--warehouse"): "a file path, opened by Python",
     ("report", "--out"): "a file path Python writes the page to",
     ("demo", "--out"): "a folder Python writes CSV files into",
