@@ -389,10 +389,15 @@ def demo(out_dir, seed, scale, elt_landing) -> None:
         # no default: a bare `revops demo` would overwrite the committed demo company
         raise click.UsageError("give the folder to write with --out "
                                "(--out seeds/demo regenerates the committed demo company)")
-    counts = generate_demo_company(
-        out_dir, seed=seed, scale=scale,
-        progress=lambda table, rows: click.echo(f"  {table}: {plural(rows, 'row')}", err=True),
-    )
+    from .errors import BadUsage
+
+    try:
+        counts = generate_demo_company(
+            out_dir, seed=seed, scale=scale,
+            progress=lambda table, rows: click.echo(f"  {table}: {plural(rows, 'row')}", err=True),
+        )
+    except OSError as error:  # like export's --out: a folder that cannot be written is a usage error
+        raise BadUsage(f"--out {out_dir}: cannot write there ({error.strerror or error})") from None
     click.secho(f"Wrote {plural(sum(counts.values()), 'row')} in {plural(len(counts), 'file')} to {out_dir}", fg="green")
     if elt_landing is not None:
         from .demo.elt_landing import land_demo_as_elt
