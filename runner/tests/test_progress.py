@@ -122,3 +122,48 @@ def test_the_heartbeat_ticks_on_its_own_while_entered():
     assert ticks >= 2
     time.sleep(0.05)
     assert stream.getvalue().count("still building") == ticks  # stopped on exit
+
+
+@pytest.mark.slow
+def test_the_summary_tells_what_the_progress_lines_showed(tiny_build):
+    # two sources that must agree: dbt's run results (the summary) and the node events
+    from revops.dbt_invocation import summary_words
+
+    parsed = [LINE.match(line) for line in tiny_build.progress.splitlines()]
+    checks = sum(1 for match in parsed if match[4] in ("test", "unit_test") and match[3] == "pass")
+    models = sum(1 for match in parsed if match[4] == "model" and match[3] == "success")
+    words = summary_words(tiny_build.result.outcome.tally)
+    assert words.startswith(f"{checks} checks passed, {models} models built, "), words
+    assert "PASS=" not in words and "success" not in words and "(s)" not in words
+
+
+def test_the_nodes_a_build_runs_are_counted_from_the_manifest(tmp_path):
+    import json
+
+    from revops.dbt_invocation import executed_nodes_by_kind
+
+    def node(resource_type, **config):
+        return {"resource_type": resource_type, "config": {"enabled": True, **config}}
+
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({
+        "nodes": {"m1": node("model"), "m2": node("model", materialized="ephemeral"),  # compiled into others
+                  "m3": node("model", materialized="table"), "s1": node("seed"), "t1": node("test"),
+                  "t2": node("test", enabled=False), "a1": node("analysis"), "o1": node("operation")},
+        "unit_tests": {"u1": node("unit_test"), "u2": node("unit_test")},
+        "saved_queries": {"q1": node("saved_query")}, "exposures": {"e1": node("exposure")},
+    }))
+    assert executed_nodes_by_kind(manifest) == {"model": 2, "seed": 1, "test": 3, "saved_query": 1, "exposure": 1}
+    assert executed_nodes_by_kind(tmp_path / "missing.json") == {}
+
+
+def test_a_selected_run_counts_to_dbts_total_and_never_past_it(tmp_path):
+    from revops.dbt_invocation import _ProgressCounter
+
+    seen = []
+    counter = _ProgressCounter(tmp_path / "missing.json", seen.append, whole_project=False)
+    counter.run_started(2)
+    for name in ("a", "b", "c"):
+        counter.node_finished(resource_type="unit_test", name=name, status="pass", seconds=0.1)
+    assert [(progress.index, progress.total) for progress in seen] == [(1, 2), (2, 2), (3, 3)]
+    assert seen[-1].done == {"test": 3} and seen[-1].totals == {}
