@@ -14,6 +14,7 @@ Each renderer is a callable taking dbt_invocation.NodeProgress and a context man
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import threading
@@ -109,7 +110,7 @@ class TerminalBar(_Renderer):
     def __init__(self, stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic,
                  columns: int | None = None):
         super().__init__(stream, clock)
-        self.columns = columns or _terminal_columns()
+        self.columns = columns or _terminal_columns(self.stream)
         self.drawn = False
 
     def __call__(self, progress: NodeProgress) -> None:
@@ -173,11 +174,18 @@ class Heartbeat(_Renderer):
                 f"{f' ({counts})' if counts else ''}, {self.elapsed()}")
 
 
-def _terminal_columns() -> int:
+def _terminal_columns(stream: TextIO, environ: dict | None = None) -> int:
+    """The width the bar must stay within (a longer line wraps, and `\r` would then
+    redraw only its last row): $COLUMNS, else the terminal's, else 80. A terminal that
+    says 0 (a pseudo-terminal nobody sized) counts as unknown."""
+    environ = os.environ if environ is None else environ
+    if environ.get("COLUMNS", "").isdigit() and int(environ["COLUMNS"]) > 0:
+        return int(environ["COLUMNS"])
     try:
-        return os.get_terminal_size(sys.stderr.fileno()).columns
-    except (OSError, ValueError):
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         return 80
+    return columns if columns > 0 else 80
 
 
 def is_interactive(stream: TextIO, environ: dict | None = None) -> bool:

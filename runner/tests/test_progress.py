@@ -167,3 +167,22 @@ def test_a_selected_run_counts_to_dbts_total_and_never_past_it(tmp_path):
         counter.node_finished(resource_type="unit_test", name=name, status="pass", seconds=0.1)
     assert [(progress.index, progress.total) for progress in seen] == [(1, 2), (2, 2), (3, 3)]
     assert seen[-1].done == {"test": 3} and seen[-1].totals == {}
+
+
+def test_the_bar_stays_within_the_terminal_a_pseudo_terminal_of_no_size_included(monkeypatch):
+    import os
+
+    from revops.progress import _terminal_columns
+
+    assert _terminal_columns(FakeTTY(), {"COLUMNS": "132"}) == 132
+    assert _terminal_columns(FakeTTY(), {"COLUMNS": "0"}) == 80  # StringIO has no terminal: the default
+    assert _terminal_columns(FakeTTY(), {}) == 80
+
+    class SizedTTY(FakeTTY):
+        def fileno(self) -> int:
+            return 2
+
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((100, 30)))
+    assert _terminal_columns(SizedTTY(), {}) == 100
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((0, 0)))  # `script` with no size
+    assert _terminal_columns(SizedTTY(), {}) == 80
