@@ -57,7 +57,7 @@ CASES = [
     (["build", "--var", "engagement_activity_types={a: 1}"], ExitCode.USAGE, "not a text or a list of texts"),
     (["validate", "--data", ".", "--reporting-currency", "EUR' or 1=1 --"], ExitCode.USAGE,
      "not an ISO 4217 currency code"),
-    (["validate", "--data", INJECTION], ExitCode.USAGE, "does not exist"),
+    (["validate", "--data", INJECTION], ExitCode.BAD_INPUT, "no such folder"),  # as build says it
     (["validate", "--data", ".", "--max-problems", "1; drop"], ExitCode.USAGE, "--max-problems"),
     # paths are looked up as paths (the folder's own quoting is the file landing's)
     (["build", "--data", INJECTION], ExitCode.BAD_INPUT, "no such folder"),
