@@ -11,37 +11,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from revops.metrics import list_metrics, query_metrics
+from revops.errors import BadInput
+from revops.metrics import MetricInfo, list_metrics, period_type_where, query_metrics
 
-# Scorecard metrics with no MetricFlow metric, and why (README, "The semantic layer").
-NOT_METRICFLOW_METRICS = {
-    "median_sales_cycle_days": "a median: not a ratio of additive columns",
-    "pipeline_velocity": "trailing-window inputs multiplied and divided: no additive form",
-    "pipeline_velocity_change": "a difference of two periods' velocities",
-    "pipeline_acceleration": "its denominator is the pipeline due in the period at the period's start",
-    "slip_rate": "deals open at the period start with a close date in it: a state at the start, not a sum of months",
-    "slip_rate_by_amount": "as slip_rate",
-    "forecast_accuracy": "|forecast - actual| per forecast period (a quarter): absolute errors do not add up",
-    "forecast_bias": "forecast calls name a quarter; months hold no call",
-    "gross_mrr_churn_rate": "its denominator is MRR at the period's start",
-    "open_pipeline_past_close_date_share": "open pipeline measured at the period's end, not a sum of months",
-    "open_pipeline_no_recent_activity_share": "activity in the 30 days before the period's end, not a sum of months",
-    "upsell_mrr": "expansion of the customers active at the period's start",
-    "quota_attainment": "quotas are set per period type (a quarter's quota is not the sum of its months')",
-    "share_of_reps_at_or_above_quota": "a share of reps over a threshold, per period",
-    "next_period_pipeline_coverage": "measured on the next period",
-    "days_sales_outstanding": "receivables at period end x days in the period / billed revenue",
-    "target_account_engagement_rate": "distinct accounts engaged in the period",
-    "touches_per_target_account": "per distinct target account in the period",
-    "logo_churn_rate": "customers active at the period start and gone at its end: a cohort, not a sum of months",
-    "gross_revenue_retention": "a cohort of the period start",
-    "net_revenue_retention": "a cohort of the period start",
-    "gross_revenue_retention_t12m": "trailing 12 months of a cohort",
-    "net_revenue_retention_t12m": "trailing 12 months of a cohort",
-    "upsell_rate": "distinct customers active at the period start",
-    "monthly_logo_churn_rate_t6m": "trailing six months",
-    "customer_lifetime_value": "ARPA x margin / trailing churn: built on two of the above",
-}
+# Scorecard metrics whose MetricFlow metric is not equal to the scorecard, and why
+# (README, "The semantic layer"). Every scorecard metric is a MetricFlow metric: the
+# ones no sum of months gives are metrics over kpi_scorecard's own rows
+# (models/semantic/sem_scorecard_rows.yml), one row per period type and cut.
+NOT_EQUAL = {}
 
 # MetricFlow's grain -> the scorecard's period_type and the column naming the period
 GRAINS = {
@@ -51,19 +28,34 @@ GRAINS = {
 }
 
 
-def _scorecard(warehouse: Path, metric: str, period_type: str, by_segment: bool) -> dict:
-    """{(period, segment): value} of the scorecard, the roll-up or one row per segment."""
+CUTS = ("owner_user_id", "team", "segment", "region")
+
+
+def _scorecard(warehouse: Path, metric: str, period_type: str, cut: str | None) -> dict:
+    """{(period, member): value} of the scorecard: the roll-up, or one row per member of
+    one cut (segment, team), the other cuts 'all'."""
     column = GRAINS_BY_TYPE[period_type]
-    segment = "segment <> 'all'" if by_segment else "segment = 'all'"
+    where = " and ".join(f"{name} {'<>' if name == cut else '='} 'all'" for name in CUTS)
+    member = cut or "'all'"
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
         rows = connection.execute(
-            f"select {column}, segment, value from kpis.kpi_scorecard where metric_name = ? and period_type = ? "
-            f"and owner_user_id = 'all' and team = 'all' and region = 'all' and {segment}",
-            [metric, period_type]).fetchall()
+            f"select {column}, {member}, value from kpis.kpi_scorecard "
+            f"where metric_name = ? and period_type = ? and {where}", [metric, period_type]).fetchall()
     finally:
         connection.close()
-    return {(_period(period), segment if by_segment else "all"): value for period, segment, value in rows}
+    return {(_period(period), member): value for period, member, value in rows}
+
+
+def _cuts_of(warehouse: Path, metric: str) -> list[str]:
+    """The cuts the scorecard has one-cut rows of for the metric."""
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return [name for name in CUTS if connection.execute(
+            f"select count(*) from kpis.kpi_scorecard where metric_name = ? and {name} <> 'all' and "
+            + " and ".join(f"{other} = 'all'" for other in CUTS if other != name), [metric]).fetchone()[0]]
+    finally:
+        connection.close()
 
 
 GRAINS_BY_TYPE = {period_type: column for period_type, (_, column) in GRAINS.items()}
@@ -73,15 +65,20 @@ def _period(value) -> str:
     return value.date().isoformat() if hasattr(value, "date") else str(value)
 
 
-def differences(project, warehouse: Path, metric: str, period_type: str, segment_dimension: str | None) -> list[str]:
+def differences(project, warehouse: Path, metric: str, period_type: str, cut_dimension: str | None) -> list[str]:
     """Where MetricFlow and the scorecard disagree for one metric, grain and cut. A
     period only one of them has must be empty (NULL or 0) there: the scorecard keeps
-    the empty periods' roll-up rows, MetricFlow has the periods after the as-of date."""
-    group_by = [GRAINS[period_type][0]] + ([segment_dimension] if segment_dimension else [])
+    the empty periods' roll-up rows, MetricFlow has the periods after the as-of date.
+    By a cut, MetricFlow's `all` member (no value, or the roll-up's) is left out: the
+    roll-up is compared on its own."""
+    group_by = [GRAINS[period_type][0]] + ([cut_dimension] if cut_dimension else [])
+    # the scorecard-row metrics' period type comes from the grain, as for a user
     result = query_metrics(project, warehouse, [metric], group_by)
-    ours = {(_period(row[0]), row[1] if segment_dimension else "all"): row[-1] for row in result.rows}
-    theirs = _scorecard(warehouse, metric, period_type, bool(segment_dimension))
-    assert theirs, f"the scorecard has no {period_type} rows of {metric}: the comparison would prove nothing"
+    ours = {(_period(row[0]), row[1] if cut_dimension else "all"): row[-1] for row in result.rows
+            if not cut_dimension or row[1] != "all"}
+    theirs = _scorecard(warehouse, metric, period_type, cut_dimension.split("__")[-1] if cut_dimension else None)
+    # the roll-up is in every period type; a cut may not be (forecasts by team: quarters)
+    assert theirs or cut_dimension, f"the scorecard has no {period_type} rows of {metric}: the comparison would prove nothing"
     found = []
     for key in sorted(set(ours) | set(theirs)):
         mine, expected = ours.get(key), theirs.get(key)
@@ -110,14 +107,17 @@ def _scorecard_metric_names(warehouse: Path) -> list[str]:
 
 
 @pytest.mark.slow
-def test_every_scorecard_metric_is_a_metricflow_metric_or_a_listed_exception(demo_warehouse, semantic_metrics):
+def test_every_scorecard_metric_is_a_metricflow_metric_and_none_is_a_helper(demo_warehouse, semantic_metrics):
     scorecard = _scorecard_metric_names(demo_warehouse)
-    missing = [name for name in scorecard if name not in semantic_metrics and name not in NOT_METRICFLOW_METRICS]
-    listed_but_present = [name for name in NOT_METRICFLOW_METRICS if name in semantic_metrics]
-    stale = [name for name in NOT_METRICFLOW_METRICS if name not in scorecard]
-    assert not missing and not listed_but_present and not stale, (missing, listed_but_present, stale)
-    # the list should stay short
-    assert len(NOT_METRICFLOW_METRICS) < len(scorecard) / 2
+    missing = [name for name in scorecard if name not in semantic_metrics]
+    helpers = [name for name in scorecard if name in semantic_metrics and semantic_metrics[name].helper]
+    stale = [name for name in NOT_EQUAL if name not in scorecard]
+    assert len(scorecard) == 66 and not missing and not helpers and not stale, (missing, helpers, stale)
+    assert len(NOT_EQUAL) <= 3  # the list should stay short
+    # the inputs are helpers, and only the KPIs over the scorecard's rows take a period type
+    assert semantic_metrics["scorecard_rollup_value"].helper and semantic_metrics["won_deals"].helper
+    per_row = sorted(name for name, info in semantic_metrics.items() if info.per_scorecard_row)
+    assert len(per_row) == 26 and "slip_rate" in per_row and "win_rate" not in per_row, per_row
 
 
 @pytest.mark.slow
@@ -125,13 +125,18 @@ def test_every_metric_equals_the_scorecard_at_month_quarter_and_year_in_total_an
         project, demo_warehouse, semantic_metrics):
     found = []
     for metric in _scorecard_metric_names(demo_warehouse):
-        if metric in NOT_METRICFLOW_METRICS:
+        if metric in NOT_EQUAL:
             continue
-        segments = [name for name in semantic_metrics[metric].dimensions if name.endswith("__segment")]
+        # one cut: the segment, or the team where the KPI is cut by people only (forecasts,
+        # quotas); CAC has none (expenses carry no account)
+        cuts = [cut for cut in ("segment", "team") if cut in _cuts_of(demo_warehouse, metric)][:1]
+        dimensions = [name for name in semantic_metrics[metric].dimensions
+                      for cut in cuts if name.endswith(f"__{cut}") and "metric_time" not in name][:1]
+        assert len(dimensions) == len(cuts), (metric, cuts, semantic_metrics[metric].dimensions)
         for period_type in GRAINS:
             found += differences(project, demo_warehouse, metric, period_type, None)
-            if segments:  # CAC has no segment cut (expenses carry no account)
-                found += differences(project, demo_warehouse, metric, period_type, segments[0])
+            for dimension in dimensions:
+                found += differences(project, demo_warehouse, metric, period_type, dimension)
     assert not found, "\n".join(found[:40])
 
 
@@ -173,3 +178,55 @@ def test_revops_metrics_query_prints_the_win_rate_revops_kpis_prints(demo_wareho
     printed = {line.split()[0]: line.split()[1] for line in metrics.output.splitlines()[2:]}
     assert math.isclose(float(printed[start]), won / closed, rel_tol=1e-5), (printed, won, closed)
     assert sum(1 for value in printed.values() if value != "-") >= 8  # every quarter with closed deals
+
+
+def _info(name: str, per_row: bool) -> MetricInfo:
+    return MetricInfo(name, "derived", name, "", (), per_scorecard_row=per_row)
+
+
+def test_a_scorecard_row_metric_reads_the_period_type_of_its_grain():
+    slip = [_info("slip_rate", True)]
+    where = period_type_where(slip, ["metric_time__fiscal_quarter", "scorecard_row__segment"], None)
+    assert where == ["{{ Dimension('scorecard_row__period_type') }} = 'quarter'"]
+    assert period_type_where(slip, ["metric_time__month"], None)[0].endswith("= 'month'")
+    assert period_type_where(slip, ["metric_time__fiscal_year"], "year")[0].endswith("= 'year'")
+    # by period label, any one period type
+    assert period_type_where(slip, ["scorecard_row__period_label"], "quarter")[0].endswith("= 'quarter'")
+    # the other metrics need no filter
+    assert period_type_where([_info("win_rate", False)], ["metric_time__quarter"], None) == []
+
+
+@pytest.mark.parametrize("metrics, group_by, period_type, message", [
+    # a quarter's value would show under its first month
+    (["slip_rate"], ["metric_time__month"], "quarter", "quarter values are per metric_time__fiscal_quarter"),
+    # a calendar quarter is not the fiscal one unless the fiscal year starts in January
+    (["slip_rate"], ["metric_time__quarter"], None, "need a period type"),
+    (["slip_rate"], ["metric_time__quarter"], "quarter", "not metric_time__quarter"),
+    (["slip_rate"], [], None, "need a period type"),
+    (["slip_rate", "win_rate"], ["metric_time__month"], None, "query them separately"),
+    (["win_rate"], ["metric_time__month"], "month", "--period-type is for the metrics over the scorecard"),
+    (["slip_rate"], ["metric_time__month"], "week", "is not one of month, quarter, year"),
+])
+def test_a_scorecard_row_metric_refuses_a_grain_that_is_not_its_period_type(metrics, group_by, period_type, message):
+    infos = [_info(name, name == "slip_rate") for name in metrics]
+    with pytest.raises(BadInput, match=message):
+        period_type_where(infos, group_by, period_type)
+
+
+@pytest.mark.slow
+def test_revops_metrics_list_shows_helpers_only_with_all(demo_warehouse, semantic_metrics):
+    from click.testing import CliRunner
+
+    from revops.cli import main
+
+    runner = CliRunner()
+    shown = runner.invoke(main, ["metrics", "list", "--warehouse", str(demo_warehouse)])
+    everything = runner.invoke(main, ["metrics", "list", "--warehouse", str(demo_warehouse), "--all"])
+    assert shown.exit_code == 0 and everything.exit_code == 0, shown.output + everything.output
+    names = {line.split()[0] for line in shown.output.splitlines() if not line.startswith("saved queries")}
+    all_names = {line.split()[0] for line in everything.output.splitlines() if not line.startswith("saved queries")}
+    helpers = {name for name, info in semantic_metrics.items() if info.helper}
+    assert helpers and not names & helpers and helpers <= all_names and names <= all_names
+    assert {"win_rate", "slip_rate", "mrr"} <= names and "scorecard_rollup_rows" in all_names
+    assert "slip_rate" in shown.output and "(per period type)" in next(
+        line for line in shown.output.splitlines() if line.startswith("slip_rate "))
