@@ -43,22 +43,30 @@ class MetricsResult:
 
 
 class _ExplainOnlyClient:
-    """What MetricFlow needs of a SQL client to write DuckDB SQL; it never runs any."""
+    """What MetricFlow needs of a SQL client to write SQL for an engine (DuckDB, or
+    Postgres for scripts/test-postgres); it never runs any."""
+
+    def __init__(self, dialect: str = "duckdb"):
+        self.dialect = dialect
 
     @property
     def sql_engine_type(self):
         from metricflow.protocols.sql_client import SqlEngine
 
-        return SqlEngine.DUCKDB
+        return SqlEngine.POSTGRES if self.dialect == "postgres" else SqlEngine.DUCKDB
 
     @property
     def sql_plan_renderer(self):
+        if self.dialect == "postgres":
+            from metricflow.sql.render.postgres import PostgresSQLSqlPlanRenderer
+
+            return PostgresSQLSqlPlanRenderer()
         from metricflow.sql.render.duckdb_renderer import DuckDbSqlPlanRenderer
 
         return DuckDbSqlPlanRenderer()
 
     def render_bind_parameter_key(self, bind_parameter_key: str) -> str:
-        return f"${bind_parameter_key}"
+        return f"${bind_parameter_key}" if self.dialect == "duckdb" else f"%({bind_parameter_key})s"
 
     def __getattr__(self, name):
         raise NotImplementedError(f"the semantic layer only writes SQL here ({name})")
@@ -80,29 +88,33 @@ def semantic_manifest_path(project: Project, warehouse: Path) -> Path:
     return path
 
 
-def _load_manifest(project: Project, warehouse: Path):
-    try:
-        from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
-    except ImportError:
-        raise BadInput("the semantic layer needs MetricFlow: pip install -c constraints.txt -e '.[semantic]'") from None
-    path = semantic_manifest_path(project, warehouse)
-    return parse_manifest_from_dbt_generated_manifest(manifest_json_string=path.read_text())
-
-
-_ENGINES: dict = {}  # (manifest path, its mtime) -> (manifest, engine): building one takes a second
+_ENGINES: dict = {}  # (manifest path, its mtime, dialect) -> (manifest, engine): one takes a second
 
 
 def _engine(project: Project, warehouse: Path):
-    from metricflow.engine.metricflow_engine import MetricFlowEngine
-    from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
+    # parses the project again first if a YAML file changed
+    return _engine_for(semantic_manifest_path(project, warehouse))
 
-    path = semantic_manifest_path(project, warehouse)  # parses again first if a YAML file changed
-    key = (str(path), path.stat().st_mtime_ns)
+
+def _engine_for(path: Path, dialect: str = "duckdb"):
+    """The manifest at path and a MetricFlow engine writing the dialect's SQL for it."""
+    try:
+        from metricflow.engine.metricflow_engine import MetricFlowEngine
+        from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
+        from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
+    except ImportError:
+        raise BadInput("the semantic layer needs MetricFlow: pip install -c constraints.txt -e '.[semantic]'") from None
+    key = (str(path), path.stat().st_mtime_ns, dialect)
     if key not in _ENGINES:
-        manifest = _load_manifest(project, warehouse)
+        manifest = parse_manifest_from_dbt_generated_manifest(manifest_json_string=path.read_text())
         _ENGINES.clear()
-        _ENGINES[key] = manifest, MetricFlowEngine(SemanticManifestLookup(manifest), sql_client=_ExplainOnlyClient())
+        _ENGINES[key] = manifest, MetricFlowEngine(SemanticManifestLookup(manifest),
+                                                   sql_client=_ExplainOnlyClient(dialect))
     return _ENGINES[key]
+
+
+def _load_manifest(project: Project, warehouse: Path):
+    return _engine(project, warehouse)[0]
 
 
 SCORECARD_ROWS_MODEL = "scorecard_rows"
@@ -116,8 +128,20 @@ GRAIN_OF_PERIOD_TYPE = {"month": "metric_time__month", "quarter": "metric_time__
 def list_metrics(project: Project, warehouse: Path, dimensions: bool = True) -> list[MetricInfo]:
     """Every metric of the semantic layer, sorted by name, with the dimensions it can be
     grouped by (finding those takes MetricFlow half a minute)."""
-    manifest, engine = _engine(project, warehouse)
-    return _metric_infos(manifest, engine, dimensions)
+    return _metric_infos(*_engine(project, warehouse), dimensions)
+
+
+def metrics_in_manifest(path: Path, dimensions: bool = True) -> list[MetricInfo]:
+    """list_metrics, of the semantic manifest of any target (target/postgres/...)."""
+    return _metric_infos(*_engine_for(path), dimensions)
+
+
+def sql_for(path: Path, metrics: list[str], group_by: list[str], period_type: str | None = None,
+            dialect: str = "duckdb") -> str:
+    """The SQL MetricFlow writes for the query, in the dialect of the target whose
+    semantic manifest is at path (scripts/test-postgres runs it on Postgres)."""
+    manifest, engine = _engine_for(path, dialect)
+    return _explain(engine, metrics, group_by, None, _where(manifest, metrics, group_by, period_type))
 
 
 def _metric_infos(manifest, engine, include_dimensions: bool = True) -> list[MetricInfo]:

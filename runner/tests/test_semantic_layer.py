@@ -29,54 +29,77 @@ GRAINS = {
 
 
 CUTS = ("owner_user_id", "team", "segment", "region")
+GRAINS_BY_TYPE = {period_type: column for period_type, (_, column) in GRAINS.items()}
 
 
-def _scorecard(warehouse: Path, metric: str, period_type: str, cut: str | None) -> dict:
+class DuckDBSide:
+    """The published DuckDB warehouse, queried as `revops metrics query` does."""
+
+    def __init__(self, project, warehouse: Path):
+        self.project, self.warehouse = project, warehouse
+
+    def metric_rows(self, metric: str, group_by: list[str]) -> list[tuple]:
+        # the scorecard-row metrics' period type comes from the grain, as for a user
+        return query_metrics(self.project, self.warehouse, [metric], group_by).rows
+
+    def rows(self, sql: str, parameters: list) -> list[tuple]:
+        connection = duckdb.connect(str(self.warehouse), read_only=True)
+        try:
+            return connection.execute(sql, parameters).fetchall()
+        finally:
+            connection.close()
+
+
+class PostgresSide:
+    """The demo built on Postgres by scripts/test-postgres: MetricFlow's Postgres SQL
+    from that build's semantic manifest, run on that database, against its scorecard."""
+
+    def __init__(self, manifest: Path, connection):
+        self.manifest, self.connection = manifest, connection
+
+    def metric_rows(self, metric: str, group_by: list[str]) -> list[tuple]:
+        from revops.metrics import sql_for
+
+        return self.rows(sql_for(self.manifest, [metric], group_by, dialect="postgres"), [])
+
+    def rows(self, sql: str, parameters: list) -> list[tuple]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s") if parameters else sql, parameters or None)
+            return cursor.fetchall()
+
+
+def _scorecard(side, metric: str, period_type: str, cut: str | None) -> dict:
     """{(period, member): value} of the scorecard: the roll-up, or one row per member of
     one cut (segment, team), the other cuts 'all'."""
     column = GRAINS_BY_TYPE[period_type]
     where = " and ".join(f"{name} {'<>' if name == cut else '='} 'all'" for name in CUTS)
     member = cut or "'all'"
-    connection = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        rows = connection.execute(
-            f"select {column}, {member}, value from kpis.kpi_scorecard "
-            f"where metric_name = ? and period_type = ? and {where}", [metric, period_type]).fetchall()
-    finally:
-        connection.close()
+    rows = side.rows(f"select {column}, {member}, value from kpis.kpi_scorecard "
+                     f"where metric_name = ? and period_type = ? and {where}", [metric, period_type])
     return {(_period(period), member): value for period, member, value in rows}
 
 
-def _cuts_of(warehouse: Path, metric: str) -> list[str]:
+def _cuts_of(side, metric: str) -> list[str]:
     """The cuts the scorecard has one-cut rows of for the metric."""
-    connection = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return [name for name in CUTS if connection.execute(
-            f"select count(*) from kpis.kpi_scorecard where metric_name = ? and {name} <> 'all' and "
-            + " and ".join(f"{other} = 'all'" for other in CUTS if other != name), [metric]).fetchone()[0]]
-    finally:
-        connection.close()
-
-
-GRAINS_BY_TYPE = {period_type: column for period_type, (_, column) in GRAINS.items()}
+    return [name for name in CUTS if side.rows(
+        f"select count(*) from kpis.kpi_scorecard where metric_name = ? and {name} <> 'all' and "
+        + " and ".join(f"{other} = 'all'" for other in CUTS if other != name), [metric])[0][0]]
 
 
 def _period(value) -> str:
     return value.date().isoformat() if hasattr(value, "date") else str(value)
 
 
-def differences(project, warehouse: Path, metric: str, period_type: str, cut_dimension: str | None) -> list[str]:
+def differences(side, metric: str, period_type: str, cut_dimension: str | None) -> list[str]:
     """Where MetricFlow and the scorecard disagree for one metric, grain and cut. A
     period only one of them has must be empty (NULL or 0) there: the scorecard keeps
     the empty periods' roll-up rows, MetricFlow has the periods after the as-of date.
     By a cut, MetricFlow's `all` member (no value, or the roll-up's) is left out: the
     roll-up is compared on its own."""
     group_by = [GRAINS[period_type][0]] + ([cut_dimension] if cut_dimension else [])
-    # the scorecard-row metrics' period type comes from the grain, as for a user
-    result = query_metrics(project, warehouse, [metric], group_by)
-    ours = {(_period(row[0]), row[1] if cut_dimension else "all"): row[-1] for row in result.rows
-            if not cut_dimension or row[1] != "all"}
-    theirs = _scorecard(warehouse, metric, period_type, cut_dimension.split("__")[-1] if cut_dimension else None)
+    ours = {(_period(row[0]), row[1] if cut_dimension else "all"): row[-1]
+            for row in side.metric_rows(metric, group_by) if not cut_dimension or row[1] != "all"}
+    theirs = _scorecard(side, metric, period_type, cut_dimension.split("__")[-1] if cut_dimension else None)
     # the roll-up is in every period type; a cut may not be (forecasts by team: quarters)
     assert theirs or cut_dimension, f"the scorecard has no {period_type} rows of {metric}: the comparison would prove nothing"
     found = []
@@ -92,23 +115,38 @@ def differences(project, warehouse: Path, metric: str, period_type: str, cut_dim
     return found
 
 
+def every_difference(side, semantic_metrics: dict) -> list[str]:
+    """differences() of every scorecard metric (but NOT_EQUAL) at month, fiscal quarter
+    and fiscal year, in total and by one cut."""
+    found = []
+    for metric in _scorecard_metric_names(side):
+        if metric in NOT_EQUAL:
+            continue
+        # one cut: the segment, or the team where the KPI is cut by people only (forecasts,
+        # quotas); CAC has none (expenses carry no account)
+        cuts = [cut for cut in ("segment", "team") if cut in _cuts_of(side, metric)][:1]
+        dimensions = [name for name in semantic_metrics[metric].dimensions
+                      for cut in cuts if name.endswith(f"__{cut}") and "metric_time" not in name][:1]
+        assert len(dimensions) == len(cuts), (metric, cuts, semantic_metrics[metric].dimensions)
+        for period_type in GRAINS:
+            found += differences(side, metric, period_type, None)
+            for dimension in dimensions:
+                found += differences(side, metric, period_type, dimension)
+    return found
+
+
 @pytest.fixture(scope="module")
 def semantic_metrics(project, demo_warehouse) -> dict:
     return {info.name: info for info in list_metrics(project, demo_warehouse)}
 
 
-def _scorecard_metric_names(warehouse: Path) -> list[str]:
-    connection = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return [row[0] for row in connection.execute(
-            "select distinct metric_name from kpis.kpi_scorecard order by 1").fetchall()]
-    finally:
-        connection.close()
+def _scorecard_metric_names(side) -> list[str]:
+    return [row[0] for row in side.rows("select distinct metric_name from kpis.kpi_scorecard order by 1", [])]
 
 
 @pytest.mark.slow
-def test_every_scorecard_metric_is_a_metricflow_metric_and_none_is_a_helper(demo_warehouse, semantic_metrics):
-    scorecard = _scorecard_metric_names(demo_warehouse)
+def test_every_scorecard_metric_is_a_metricflow_metric_and_none_is_a_helper(project, demo_warehouse, semantic_metrics):
+    scorecard = _scorecard_metric_names(DuckDBSide(project, demo_warehouse))
     missing = [name for name in scorecard if name not in semantic_metrics]
     helpers = [name for name in scorecard if name in semantic_metrics and semantic_metrics[name].helper]
     stale = [name for name in NOT_EQUAL if name not in scorecard]
@@ -123,20 +161,7 @@ def test_every_scorecard_metric_is_a_metricflow_metric_and_none_is_a_helper(demo
 @pytest.mark.slow
 def test_every_metric_equals_the_scorecard_at_month_quarter_and_year_in_total_and_by_segment(
         project, demo_warehouse, semantic_metrics):
-    found = []
-    for metric in _scorecard_metric_names(demo_warehouse):
-        if metric in NOT_EQUAL:
-            continue
-        # one cut: the segment, or the team where the KPI is cut by people only (forecasts,
-        # quotas); CAC has none (expenses carry no account)
-        cuts = [cut for cut in ("segment", "team") if cut in _cuts_of(demo_warehouse, metric)][:1]
-        dimensions = [name for name in semantic_metrics[metric].dimensions
-                      for cut in cuts if name.endswith(f"__{cut}") and "metric_time" not in name][:1]
-        assert len(dimensions) == len(cuts), (metric, cuts, semantic_metrics[metric].dimensions)
-        for period_type in GRAINS:
-            found += differences(project, demo_warehouse, metric, period_type, None)
-            for dimension in dimensions:
-                found += differences(project, demo_warehouse, metric, period_type, dimension)
+    found = every_difference(DuckDBSide(project, demo_warehouse), semantic_metrics)
     assert not found, "\n".join(found[:40])
 
 
@@ -144,16 +169,19 @@ def test_every_metric_equals_the_scorecard_at_month_quarter_and_year_in_total_an
 def test_metricflow_validates_the_semantic_layer(project, demo_warehouse, semantic_metrics):
     """MetricFlow's own validation (what `mf validate-configs --skip-dw` runs) on the
     manifest dbt parsed beside the warehouse; the data is the equality test's job."""
+    from revops.metrics import semantic_manifest_path
+
+    assert_valid(semantic_manifest_path(project, demo_warehouse))
+
+
+def assert_valid(path: Path) -> None:
     from metricflow_semantic_interfaces.validations.semantic_manifest_validator import SemanticManifestValidator
     from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
 
-    from revops.metrics import semantic_manifest_path
-
-    manifest = parse_manifest_from_dbt_generated_manifest(
-        manifest_json_string=semantic_manifest_path(project, demo_warehouse).read_text())
+    manifest = parse_manifest_from_dbt_generated_manifest(manifest_json_string=path.read_text())
     results = SemanticManifestValidator().validate_semantic_manifest(manifest)
     assert not results.has_blocking_issues, [issue.as_readable_str() for issue in results.all_issues]
-    assert len(manifest.semantic_models) >= 10 and len(manifest.metrics) >= 40
+    assert len(manifest.semantic_models) >= 10 and len(manifest.metrics) >= 66
 
 
 @pytest.mark.slow
@@ -230,3 +258,38 @@ def test_revops_metrics_list_shows_helpers_only_with_all(demo_warehouse, semanti
     assert {"win_rate", "slip_rate", "mrr"} <= names and "scorecard_rollup_rows" in all_names
     assert "slip_rate" in shown.output and "(per period type)" in next(
         line for line in shown.output.splitlines() if line.startswith("slip_rate "))
+
+
+# On Postgres: scripts/test-postgres builds the demo there (REVOPS_PG_*), then runs
+# `pytest -m postgres`; the scorecard compared against is Postgres's own.
+POSTGRES_MANIFEST = Path(__file__).resolve().parents[2] / "target" / "postgres" / "semantic_manifest.json"
+
+
+@pytest.fixture(scope="module")
+def postgres_side():
+    import os
+
+    if not os.environ.get("REVOPS_PG_HOST") or not POSTGRES_MANIFEST.is_file():
+        pytest.skip("no Postgres build: run scripts/test-postgres")
+    psycopg2 = pytest.importorskip("psycopg2")
+    environment = os.environ.get
+    connection = psycopg2.connect(
+        host=environment("REVOPS_PG_HOST"), port=int(environment("REVOPS_PG_PORT", "5432")),
+        user=environment("REVOPS_PG_USER", "postgres"), password=environment("REVOPS_PG_PASSWORD", ""),
+        dbname=environment("REVOPS_PG_DATABASE", "revops"))
+    connection.set_session(readonly=True, autocommit=True)
+    yield PostgresSide(POSTGRES_MANIFEST, connection)
+    connection.close()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_on_postgres_the_semantic_layer_validates_and_every_metric_equals_the_scorecard(postgres_side):
+    from revops.metrics import metrics_in_manifest
+
+    assert_valid(POSTGRES_MANIFEST)
+    semantic_metrics = {info.name: info for info in metrics_in_manifest(POSTGRES_MANIFEST)}
+    scorecard = _scorecard_metric_names(postgres_side)
+    assert len(scorecard) == 66 and all(name in semantic_metrics for name in scorecard)
+    found = every_difference(postgres_side, semantic_metrics)
+    assert not found, "\n".join(found[:40])
