@@ -293,3 +293,43 @@ def test_on_postgres_the_semantic_layer_validates_and_every_metric_equals_the_sc
     assert len(scorecard) == 66 and all(name in semantic_metrics for name in scorecard)
     found = every_difference(postgres_side, semantic_metrics)
     assert not found, "\n".join(found[:40])
+
+
+@pytest.mark.slow
+def test_metricflow_fiscal_grains_follow_dim_dates_with_an_april_fiscal_year(project, demo_warehouse, tmp_path):
+    """metric_time__fiscal_quarter and __fiscal_year are dim_dates' labels (whose April
+    start is dim_dates' unit test, fiscal_calendar_with_an_april_start_...): on a
+    warehouse whose calendar starts the fiscal year in April, March 2024 is FY2024-Q4
+    and April to June FY2025-Q1, whatever the calendar quarter says. No build: the demo's
+    semantic manifest over two hand-made tables."""
+    import shutil
+
+    from revops.metrics import semantic_manifest_path
+
+    warehouse = tmp_path / "april" / "revops.duckdb"
+    (warehouse.parent / ".dbt" / "target").mkdir(parents=True)
+    shutil.copyfile(semantic_manifest_path(project, demo_warehouse),
+                    warehouse.parent / ".dbt" / "target" / "semantic_manifest.json")
+    connection = duckdb.connect(str(warehouse))
+    connection.execute("""
+        create schema core; create schema kpis;
+        create table core.dim_dates as
+        select cast(day as date) as date_day,
+               case when day < date '2024-04-01' then 'FY2024-Q4'
+                    when day < date '2024-07-01' then 'FY2025-Q1' else 'FY2025-Q2' end as fiscal_quarter_label,
+               case when day < date '2024-04-01' then 'FY2024' else 'FY2025' end as fiscal_year_label
+        from range(date '2024-03-01', date '2024-08-01', interval 1 day) as days(day);
+        create table kpis.kpi_pipeline_created as
+        select 'month' as period_type, cast(period_start as date) as period_start, 'smb' as segment,
+               'emea' as region, 'all' as owner_user_id, 'all' as team, amount as pipeline_created_amount,
+               1 as pipeline_created_deals, 0 as qualified_amount
+        from (values ('2024-03-01', 10), ('2024-04-01', 20), ('2024-05-01', 30), ('2024-07-01', 40))
+            as months(period_start, amount)""")
+    connection.close()
+
+    def pipeline(grain: str) -> dict:
+        result = query_metrics(project, warehouse, ["pipeline_created"], [grain])
+        return {period: float(value) for period, value in result.rows}
+
+    assert pipeline("metric_time__fiscal_quarter") == {"FY2024-Q4": 10, "FY2025-Q1": 50, "FY2025-Q2": 40}
+    assert pipeline("metric_time__fiscal_year") == {"FY2024": 10, "FY2025": 90}
