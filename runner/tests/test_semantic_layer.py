@@ -1,7 +1,8 @@
-"""The semantic layer answers as the KPI models do: every scorecard metric that is a
-MetricFlow metric gives, at fiscal month, quarter and year, for the roll-up and by
-segment, the value kpi_scorecard holds for the same period and cut. The few that cannot
-be MetricFlow metrics without changing their meaning are listed, with the reason."""
+"""The semantic layer answers as the KPI models do: every scorecard metric is a
+MetricFlow metric and gives, at fiscal month, quarter and year, for the roll-up and by
+one cut, the value kpi_scorecard holds for the same period and cut, on DuckDB and (from
+scripts/test-postgres) on Postgres. Any that cannot be made equal is in NOT_EQUAL, with
+the reason."""
 
 from __future__ import annotations
 
