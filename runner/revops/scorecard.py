@@ -21,7 +21,7 @@ DIMENSIONS = ("owner_user_id", "team", "segment", "region")
 PERIOD_TYPES = ("month", "quarter", "year")
 DEFAULT_PERIOD_TYPE = "quarter"
 
-# The scorecard's period labels, and the type each spells (dim_dates' labels).
+# The scorecard's period labels, and the type each spells (the calendar model's labels).
 PERIOD_LABELS = (
     ("month", re.compile(r"\d{4}-\d{2}"), "2025-03"),
     ("quarter", re.compile(r"(FY)?\d{4}-Q[1-4]", re.IGNORECASE), "FY2025-Q1"),
