@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from ..errors import BadInput, BadUsage, NoWarehouse
 from ..project import Project
@@ -93,21 +95,19 @@ def export_models(
         for file_format in (f for f in FILE_FORMATS if f in formats):
             for model in selected:
                 target = out_dir / f"{model}.{file_format}"
-                partial = _partial(target)
                 # identifiers come from the warehouse's own catalogue, never from the
                 # command line as typed; the path is a quoted string literal
-                connection.execute(f"copy (select * from {_relation(schema_of[model], model)} order by all)"
-                                   f" to {_sql_string(partial)} ({_COPY_OPTIONS[file_format]})")
-                os.replace(partial, target)
+                with _renamed_into_place(target) as partial:
+                    connection.execute(f"copy (select * from {_relation(schema_of[model], model)} order by all)"
+                                       f" to {_sql_string(partial)} ({_COPY_OPTIONS[file_format]})")
                 where[model].append(target.name)
                 wrote(ExportedFile(model=model, path=target, rows=rows[model]))
         if "xlsx" in formats:
             plans = plan_sheets([(model, schema_of[model], rows[model]) for model in selected])
             books = [([plan], out_dir / f"{plan.model}.xlsx") for plan in plans] if split else [(plans, out_dir / WORKBOOK)]
             for book_plans, target in books:
-                partial = _partial(target)
-                write_workbook(connection, partial, book_plans, context, warehouse.name, definitions)
-                os.replace(partial, target)
+                with _renamed_into_place(target) as partial:
+                    write_workbook(connection, partial, book_plans, context, warehouse.name, definitions)
                 for plan in book_plans:
                     where[plan.model].append(f"{target.name} (sheet {', '.join(plan.sheets)})")
                 wrote(ExportedFile(model=book_plans[0].model if split else None, path=target,
@@ -116,9 +116,9 @@ def export_models(
         exported = [ExportedModel(model, schema_of[model], rows[model], definitions.get(model, ""),
                                   ", ".join(where[model])) for model in selected]
         target = out_dir / README
-        partial = _partial(target)
-        partial.write_text(readme_markdown(context, warehouse.name, exported, _format_notes(formats)), encoding="utf-8")
-        os.replace(partial, target)
+        with _renamed_into_place(target) as partial:
+            partial.write_text(readme_markdown(context, warehouse.name, exported, _format_notes(formats)),
+                               encoding="utf-8")
         wrote(ExportedFile(model=None, path=target, rows=None))
     return written
 
@@ -165,8 +165,17 @@ def prepare_out_dir(out_dir: Path) -> None:
                        details=["choose a folder you can write to"]) from None
 
 
-def _partial(target: Path) -> Path:
-    return target.with_name(f".{target.name}.partial")
+@contextmanager
+def _renamed_into_place(target: Path) -> Iterator[Path]:
+    """A path beside `target` to write to, renamed to `target` once written, and
+    removed if the writing fails."""
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        yield partial
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _relation(schema: str, model: str) -> str:

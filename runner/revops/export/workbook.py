@@ -3,7 +3,7 @@
 Rows stream from DuckDB in batches into XlsxWriter's constant-memory mode (each row goes
 to disk as it is written), so memory does not grow with the table. Cells are typed from
 the warehouse's column types: dates and timestamps are Excel dates, decimals (money in
-this project) carry a number format, text is always text (never a formula). The
+this project, and the averages of money) carry a number format, text is always text (never a formula). The
 workbook is deterministic: its created/modified time is the as-of date, and XlsxWriter
 dates every zip entry 1980-01-31, so the same build gives the same bytes.
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from .readme import ExportedModel, ReportingContext, summary_lines
+from .readme import ReportingContext, summary_lines
 
 EXCEL_MAX_ROWS = 1_048_576  # per sheet, the header row included
 SHEET_NAME_LIMIT = 31
@@ -29,6 +29,14 @@ _FORBIDDEN_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 TIMESTAMP_FORMAT = "yyyy-mm-dd hh:mm:ss"
+# Money is DECIMAL(_, 6) in this project (amounts, MRR, ARR, receivables), except these
+# fractions; and these averages and ratios of money, which are DOUBLE.
+_DECIMALS_NOT_MONEY = frozenset({"gross_margin"})
+_MONEY_DOUBLES = frozenset({
+    "arpa", "average_selling_price", "average_won_deal_size", "customer_acquisition_cost",
+    "paid_customer_acquisition_cost", "customer_lifetime_value", "expected_won_pipeline",
+    "pipeline_velocity", "previous_pipeline_velocity", "pipeline_velocity_change",
+})
 
 
 @dataclass(frozen=True)
@@ -130,7 +138,7 @@ def _write_model(connection, workbook, formats, plan: SheetPlan) -> None:
         "select column_name, data_type from information_schema.columns"
         " where table_schema = ? and table_name = ? order by ordinal_position",
         [plan.schema, plan.model]).fetchall()
-    writers = [_cell_writer(data_type, formats) for _, data_type in columns]
+    writers = [_cell_writer(name, data_type, formats) for name, data_type in columns]
     relation = f"{_quoted(plan.schema)}.{_quoted(plan.model)}"
     # identifiers come from the warehouse's own catalogue, quoted
     cursor = connection.execute(f"select * from {relation} order by all")
@@ -160,16 +168,25 @@ def _open_sheet(workbook, formats, name: str, columns):
     return sheet
 
 
-def _cell_writer(data_type: str, formats):
-    """How a value of this DuckDB type becomes a cell."""
+def is_money(column_name: str, data_type: str) -> bool:
+    kind = data_type.upper().replace(" ", "")
+    if kind.startswith("DECIMAL"):
+        return kind.endswith(",6)") and column_name not in _DECIMALS_NOT_MONEY
+    return kind == "DOUBLE" and column_name in _MONEY_DOUBLES
+
+
+def _cell_writer(column_name: str, data_type: str, formats):
+    """How a value of this column becomes a cell."""
     kind = data_type.upper()
+    if is_money(column_name, data_type):
+        return lambda sheet, row, column, value: _write_number(sheet, row, column, float(value), formats.money)
     if kind == "DATE":
         return lambda sheet, row, column, value: sheet.write_datetime(row, column, value, formats.date)
     if kind.startswith("TIMESTAMP"):
         return lambda sheet, row, column, value: sheet.write_datetime(
             row, column, value.replace(tzinfo=None), formats.timestamp)
     if kind.startswith("DECIMAL"):
-        return lambda sheet, row, column, value: sheet.write_number(row, column, float(value), formats.money)
+        return lambda sheet, row, column, value: sheet.write_number(row, column, float(value))
     if kind in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
                 "UBIGINT", "FLOAT", "DOUBLE", "REAL"):
         return _write_number
@@ -178,17 +195,13 @@ def _cell_writer(data_type: str, formats):
     return lambda sheet, row, column, value: sheet.write_string(row, column, str(value))
 
 
-def _write_number(sheet, row, column, value) -> None:
+def _write_number(sheet, row, column, value, cell_format=None) -> None:
     if isinstance(value, float) and not math.isfinite(value):  # Excel has no NaN or infinity
         sheet.write_string(row, column, str(value))
     else:
-        sheet.write_number(row, column, value)
+        sheet.write_number(row, column, value, cell_format)
 
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
-
-def exported_models(plans: list[SheetPlan], definitions: dict[str, str], file_name: str) -> list[ExportedModel]:
-    return [ExportedModel(plan.model, plan.schema, plan.rows, definitions.get(plan.model, ""),
-                          f"{file_name}: {', '.join(plan.sheets)}") for plan in plans]
