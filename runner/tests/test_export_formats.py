@@ -348,3 +348,9 @@ def test_kpis_and_report_of_a_damaged_or_foreign_file_exit_3(tmp_path, command):
     result = CliRunner().invoke(main, [*command, "--warehouse", str(path), *extra])
     assert result.exit_code == ExitCode.BAD_INPUT, result.output
     assert "is not a DuckDB warehouse" in result.output and "internal error" not in result.output
+
+
+def test_a_misspelled_format_gets_a_did_you_mean(tmp_path):
+    result = export_cli("--warehouse", str(tmp_path / "revops.duckdb"), "--format", "xslx")
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "did you mean xlsx?" in result.output
