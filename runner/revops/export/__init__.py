@@ -29,6 +29,7 @@ DEFAULT_FORMATS = ("parquet", "csv")
 FILE_FORMATS = ("parquet", "csv", "json")  # one file per model, written by DuckDB's COPY
 WORKBOOK = "revops.xlsx"  # the one workbook without --split
 README = "README.md"
+WORKBOOK_SORT_MEMORY = "64MB"  # DuckDB's memory while rows stream into a workbook
 _COPY_OPTIONS = {
     "parquet": "format parquet",
     "csv": "format csv, header true",
@@ -105,13 +106,14 @@ def export_models(
         if "xlsx" in formats:
             plans = plan_sheets([(model, schema_of[model], rows[model]) for model in selected])
             books = [([plan], out_dir / f"{plan.model}.xlsx") for plan in plans] if split else [(plans, out_dir / WORKBOOK)]
-            for book_plans, target in books:
-                with _renamed_into_place(target) as partial:
-                    write_workbook(connection, partial, book_plans, context, warehouse.name, definitions)
-                for plan in book_plans:
-                    where[plan.model].append(f"{target.name} (sheet {', '.join(plan.sheets)})")
-                wrote(ExportedFile(model=book_plans[0].model if split else None, path=target,
-                                   rows=sum(plan.rows for plan in book_plans)))
+            with _sorting_within(connection, WORKBOOK_SORT_MEMORY):
+                for book_plans, target in books:
+                    with _renamed_into_place(target) as partial:
+                        write_workbook(connection, partial, book_plans, context, warehouse.name, definitions)
+                    for plan in book_plans:
+                        where[plan.model].append(f"{target.name} (sheet {', '.join(plan.sheets)})")
+                    wrote(ExportedFile(model=book_plans[0].model if split else None, path=target,
+                                       rows=sum(plan.rows for plan in book_plans)))
     if set(formats) != {"xlsx"} or split:  # files beside each other: a README file with them
         exported = [ExportedModel(model, schema_of[model], rows[model], definitions.get(model, ""),
                                   ", ".join(where[model])) for model in selected]
@@ -163,6 +165,21 @@ def prepare_out_dir(out_dir: Path) -> None:
     except OSError as error:
         raise BadUsage(f"--out {out_dir}: cannot write there ({error.strerror or error})",
                        details=["choose a folder you can write to"]) from None
+
+
+@contextmanager
+def _sorting_within(connection, memory_limit: str) -> Iterator[None]:
+    """DuckDB's memory capped while the workbook's rows stream out: the `order by all`
+    behind a stable row order spills to a scratch folder instead of holding the table
+    (measured: 2.2 million rows, peak RSS 364 MiB uncapped, 168 MiB capped; DECISIONLOG)."""
+    with tempfile.TemporaryDirectory(prefix="revops-export-") as scratch:
+        connection.execute(f"set temp_directory = {_sql_string(Path(scratch))}")
+        connection.execute(f"set memory_limit = {_sql_string(Path(memory_limit))}")
+        connection.execute("set enable_progress_bar = false")
+        try:
+            yield
+        finally:
+            connection.execute("reset memory_limit")
 
 
 @contextmanager
