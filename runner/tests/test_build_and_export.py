@@ -45,7 +45,7 @@ def test_build_from_a_folder_of_files_and_export(project, tiny_company, tmp_path
     result = CliRunner().invoke(main, ["export", "--warehouse", str(warehouse), "--out", str(out), "-m", "fct_opportunities", "-m", "dim_accounts"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "dim_accounts.csv", "dim_accounts.parquet", "fct_opportunities.csv", "fct_opportunities.parquet",
+        "README.md", "dim_accounts.csv", "dim_accounts.parquet", "fct_opportunities.csv", "fct_opportunities.parquet",
     ]
     assert query(warehouse, "select count(*) from core.dim_accounts")[0][0] == 2
     with duckdb.connect() as connection:
