@@ -29,9 +29,10 @@ from typing import Iterator
 
 import logging
 
-from .dbt_invocation import DbtOutcome, ProgressCallback, invoke_dbt
+from .dbt_invocation import DbtOutcome, ProgressCallback, invoke_dbt, summary_words
 from .errors import BadInput, BadUsage, BuildFailed, WarehouseBusy
 from .project import Project
+from .words import plural
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +92,8 @@ def build_warehouse(
     project: Project, options: BuildOptions, on_progress: ProgressCallback | None = None
 ) -> BuildResult:
     """Run `dbt build` into a fresh database and publish it if every node passed."""
-    if options.data_dir is not None and not options.data_dir.is_dir():
-        raise BadInput(f"--data {options.data_dir}: no such folder")
+    if options.data_dir is not None:
+        require_data_folder(options.data_dir)
     if options.raw_database is not None and not options.raw_database.is_file():
         raise BadInput(f"--raw-database {options.raw_database}: no such file")
     warehouse = options.warehouse.resolve()
@@ -125,8 +126,9 @@ def build_warehouse(
             raise BadInput(f"cannot read the files in {options.data_dir}; the published warehouse was left unchanged",
                            details=outcome.error.splitlines())
         if not outcome.success:
+            told = f" ({summary_words(outcome.tally)})" if outcome.tally else ""
             raise BuildFailed(
-                "the build failed; the published warehouse was left unchanged",
+                f"the build failed{told}; the published warehouse was left unchanged",
                 details=_failure_lines(outcome, staging) + quarantine_summary(staging) + _left_for_inspection(staging),
             )
         seal(staging)
@@ -138,6 +140,13 @@ def build_warehouse(
         shutil.rmtree(staging.parent, ignore_errors=True)
     return BuildResult(warehouse=warehouse, outcome=outcome, seconds=time.monotonic() - started,
                        file_warnings=file_warnings)
+
+
+def require_data_folder(folder: Path) -> None:
+    """`--data` names a folder that is there: bad input (exit 3) otherwise, from build
+    and validate alike."""
+    if not folder.is_dir():
+        raise BadInput(f"--data {folder}: {'not a folder' if folder.exists() else 'no such folder'}")
 
 
 def _failed_landing(outcome: DbtOutcome) -> bool:
@@ -296,7 +305,7 @@ def quarantine_summary(warehouse: Path, limit: int = 12) -> list[str]:
     lines = []
     for table, column, reason, count, source_lines, source_file in rows:
         where = f" (lines {_shorten(source_lines)}{f' of {source_file}' if source_file else ''})" if source_lines else ""
-        lines.append(f"quarantined: {count} {table} row(s), {column}: {reason}{where}")
+        lines.append(f"quarantined: {plural(count, f'{table} row')}, {column}: {reason}{where}")
     return lines
 
 

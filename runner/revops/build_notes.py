@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .warehouse import read_only_connection
+from .words import plural
 
 YELLOW = "yellow"
 
@@ -24,8 +25,9 @@ def after_build(result, billing_source: str = "contract") -> list[tuple[str, str
     if billing_source != "contract":
         unmatched, examples = unmatched_billing_customers(result.warehouse)
         if unmatched:
-            lines.append((f"{unmatched} {billing_source} customer(s) matched no CRM account and are accounts of "
-                          "their own (see audit.billing_customer_matches):", YELLOW))
+            accounts = "is an account" if unmatched == 1 else "are accounts"
+            lines.append((f"{plural(unmatched, f'{billing_source} customer')} matched no CRM account and {accounts} "
+                          "of their own (see audit.billing_customer_matches):", YELLOW))
             lines.extend((f"  {line}", None) for line in examples)
     lines.extend((line, YELLOW) for line in build_notes(result.warehouse))
     return lines
@@ -48,7 +50,7 @@ def build_notes(warehouse: Path, examples: int = 3, *, quarantine: bool = True) 
                 " string_agg(coalesce(missing_value, ''), ', ' order by source_line, row_key)"
                 " from audit.dq_nulled_references group by all order by 3 desc, 1, 2").fetchall()
             for table, column, count, values in rows:
-                lines.append(f"set to NULL: {_count(count, f'{table} row')} whose {column} matches no row"
+                lines.append(f"set to NULL: {plural(count, f'{table} row')} whose {column} matches no row"
                              f" ({_first(values, examples)})")
         if quarantine and "audit.dq_quarantine" in tables:
             rows = connection.execute(
@@ -58,14 +60,10 @@ def build_notes(warehouse: Path, examples: int = 3, *, quarantine: bool = True) 
                 "   order by source_line, row_key)"
                 " from audit.dq_quarantine group by all order by 2 desc, 1").fetchall()
             for table, count, reasons in rows:
-                lines.append(f"quarantined: {_count(count, f'{table} row')} ({_first(reasons, examples, '; ')})")
+                lines.append(f"quarantined: {plural(count, f'{table} row')} ({_first(reasons, examples, '; ')})")
         if any(line.startswith(("quarantined", "set to NULL")) for line in lines):
             lines.append("the rest: revops export -m dq_quarantine -m dq_nulled_references, or query the audit schema")
     return lines
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _first(joined: str, limit: int, separator: str = ", ") -> str:

@@ -10,26 +10,18 @@ import sys
 import traceback
 from functools import wraps
 from pathlib import Path
+from typing import Iterator
 
 import click
 
-from .errors import ExitCode, RevopsError
+from .errors import COMMAND_EXIT_CODES, ExitCode, RevopsError, exit_codes_help
 from .options import Invalid, check_currency, check_identifier, did_you_mean, parse_var_pairs
 from .project import Project
+from .words import plural
 
-EXIT_CODES_HELP = """
-\b
-Exit codes:
-  0   success
-  1   the build failed: a model errored or a data test failed
-  2   usage error: a bad option or argument
-  3   bad input: a file or folder is missing, unreadable or breaks the contract
-  4   no warehouse yet: run `revops build` first
-  5   the warehouse is busy: another build of it is running, or a process
-      holds it open read-write
-  70  internal error: a bug; rerun with --debug and report the traceback
-  130 interrupted (Ctrl-C)
-"""
+# every command's epilog is replaced by its own list (exit_codes_help) at the end of
+# this module; this one, all of them, stays for whatever is registered without a name
+EXIT_CODES_HELP = exit_codes_help("")
 
 
 def _project() -> Project:
@@ -173,7 +165,7 @@ def _parse_vars(pairs: tuple[str, ...], project: Project) -> dict:
 @click.option("--wait/--no-wait", "wait_for_lock", default=False, envvar="REVOPS_WAIT", show_envvar=True,
               help="If another build of the same warehouse is running: wait for it, or exit with code 5. [default: no-wait]")
 @click.option("--quiet", "-q", is_flag=True, envvar="REVOPS_QUIET", show_envvar=True,
-              help="No progress lines; only the summary.")
+              help="No progress lines: a heartbeat line once a minute, then the summary.")
 @handle_errors
 def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_source, extra_vars, as_of,
           reporting_currency, fiscal_year_start_month, max_quarantined_share, threads, wait_for_lock,
@@ -194,7 +186,9 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
       revops build --raw-database fivetran.duckdb --crm-source salesforce --billing-source stripe
     """
     from .build import BuildOptions, build_warehouse
-    from .progress import ProgressPrinter
+    from .dbt_invocation import summary_words
+    from .progress import progress_for
+    from .words import duration
 
     if data_dir is not None and raw_schema is not None:
         raise click.UsageError("--data and --raw-schema are alternatives; give one")
@@ -223,10 +217,10 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
         source = " and ".join(systems) + (f", with the other tables from {source}"
                                           if data_dir or raw_schema else "")
     click.echo(f"Building {options.warehouse} from {source}", err=True)
-    printer = None if quiet else ProgressPrinter()
-    result = build_warehouse(project, options, on_progress=printer)
-    counts = ", ".join(f"{n} {status}" for status, n in sorted(result.outcome.counts.items()))
-    click.secho(f"Built {result.warehouse} in {result.seconds:.1f}s ({counts})", fg="green")
+    with progress_for(sys.stderr, quiet=quiet) as progress:
+        result = build_warehouse(project, options, on_progress=progress)
+    click.secho(f"Built {result.warehouse} in {duration(result.seconds)}: {summary_words(result.outcome.tally)}",
+                fg="green")
     from .build_notes import after_build
 
     for line, color in after_build(result, billing_source):
@@ -293,52 +287,72 @@ def export(warehouse, out_dir, formats, split, models, list_only) -> None:
 
 @main.command(epilog=EXIT_CODES_HELP)
 @_warehouse_option
-@click.option("--period-type", type=click.Choice(["month", "quarter", "year"]), default="quarter",
-              show_default=True, envvar="REVOPS_PERIOD_TYPE", show_envvar=True,
-              help="Fiscal month, quarter or year.")
+@click.option("--period-type", type=click.Choice(["month", "quarter", "year"], case_sensitive=False),
+              envvar="REVOPS_PERIOD_TYPE", show_envvar=True,
+              help="Fiscal month, quarter or year. [default: the type --period spells, else quarter]")
 @click.option("--period", envvar="REVOPS_PERIOD", show_envvar=True,
-              help="Period label: 2025-03, FY2025-Q1 or FY2025. [default: the latest period]")
+              help="Period label: 2025-03, FY2025-Q1 or FY2025 (its type is inferred). [default: the latest period]")
 @click.option("--metric", "metrics", multiple=True, envvar="REVOPS_METRICS", show_envvar=True,
               help="Show only this metric; repeat for several. [default: all]")
 @click.option("--segment", envvar="REVOPS_SEGMENT", show_envvar=True, help="Only this segment. [default: all]")
 @click.option("--region", envvar="REVOPS_REGION", show_envvar=True, help="Only this region. [default: all]")
 @click.option("--team", envvar="REVOPS_TEAM", show_envvar=True, help="Only this sales team. [default: all]")
 @click.option("--owner", envvar="REVOPS_OWNER", show_envvar=True, help="Only this deal owner (user id). [default: all]")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"], case_sensitive=False),
+              default="table", show_default=True, envvar="REVOPS_KPIS_FORMAT", show_envvar=True,
+              help="table for a terminal, csv or json (schema in the README) for scripts, markdown for a doc.")
+@click.option("--compare", type=click.Choice(["previous"], case_sensitive=False), envvar="REVOPS_KPIS_COMPARE",
+              show_envvar=True, help="Add the previous period's value and the change: points for rates, "
+                                     "per cent for everything else.")
+@click.option("--trend", type=click.IntRange(min=1, max=60), envvar="REVOPS_KPIS_TREND", show_envvar=True,
+              help="Show the last N periods, ending with --period, side by side.")
+@click.option("--list", "list_only", is_flag=True,
+              help="List every metric with its unit and one-line definition, and exit.")
 @handle_errors
-def kpis(warehouse, period_type, period, metrics, segment, region, team, owner) -> None:
-    """Print the KPI scorecard for one period as a table.
+def kpis(warehouse, period_type, period, metrics, segment, region, team, owner, fmt, compare, trend,
+         list_only) -> None:
+    """Print the KPI scorecard for one period: as a table, CSV, JSON or Markdown.
 
-    Each line is one metric with its value and the additive components behind it.
-    A dimension you do not name is shown at its 'all' roll-up.
+    Each line is one metric with its value (in its unit) and the additive components
+    behind it. A dimension you do not name is shown at its 'all' roll-up. The header
+    says the as-of date and the reporting currency.
 
     \b
     Examples:
       revops kpis                                   # every KPI, latest fiscal quarter
-      revops kpis --period-type month --period 2025-11
-      revops kpis --metric win_rate --segment smb
+      revops kpis --period 2025-11                  # a month (the label says so)
+      revops kpis --metric win_rate --segment smb --compare previous
+      revops kpis --trend 4 --format markdown
+      revops kpis --format json | jq '.metrics[] | {name, value}'
+      revops kpis --list
     """
-    from .scorecard import ScorecardFilter, format_table, read_scorecard
+    from .kpi_catalog import metric_catalog
+    from .scorecard import ScorecardFilter, check_choice, read_scorecard_periods, resolve_period_type
+    from .scorecard_formats import render, render_list
 
     project = _project()
+    fmt = fmt.lower()
+    catalog = metric_catalog(project.root)
+    if list_only:
+        names = [check_choice("metric", metric, list(catalog)) for metric in metrics] or list(catalog)
+        click.echo(render_list([catalog[name] for name in names], fmt), nl=False)
+        return
     dimensions = {name: value for name, value in
                   (("segment", segment), ("region", region), ("team", team), ("owner_user_id", owner))
                   if value is not None}
-    label, rows = read_scorecard(
+    scorecard = read_scorecard_periods(
         warehouse or project.default_warehouse,
-        ScorecardFilter(period_type=period_type, period=period, metrics=tuple(metrics), dimensions=dimensions),
+        ScorecardFilter(period_type=resolve_period_type(period_type, period), period=period,
+                        metrics=tuple(metrics), dimensions=dimensions),
+        periods=trend or 1, previous=compare is not None,
     )
-    if rows:  # the scorecard's own spelling (`--segment SMB` is smb)
-        dimensions = {name: rows[0].dimensions[name] for name in dimensions}
-    cut = ", ".join(f"{name}={value}" for name, value in dimensions.items()) or "all"
-    click.echo(f"KPIs for {label} ({period_type}; {cut})")
-    if not rows:
-        click.echo("  no KPI has a row for this cut")
-        return
-    click.echo(format_table(rows))
+    for warning in scorecard.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    click.echo(render(scorecard, catalog, fmt, compare=compare is not None, trend=trend is not None), nl=False)
 
 
 @main.command(epilog=EXIT_CODES_HELP)
-@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
               required=True, envvar="REVOPS_DATA", show_envvar=True,
               help="The folder of contract tables to check (<table>.csv, .csv.gz or .parquet).")
 @click.option("--reporting-currency", envvar="REVOPS_REPORTING_CURRENCY", show_envvar=True,
@@ -372,9 +386,9 @@ def validate(data_dir, reporting_currency, max_quarantined_share, max_problems) 
         click.secho(line, fg=color)
     if not report.build_would_pass:
         errors = len(report.scan.errors) + len(report.over_tolerance) + len(report.build_failures)
-        raise BadInput(f"{errors} problem(s) in {data_dir}: the build would fail; nothing was built")
+        raise BadInput(f"{plural(errors, 'problem')} in {data_dir}: the build would fail; nothing was built")
     if report.quarantined:
-        click.secho(f"{data_dir} builds, with {report.quarantined} row(s) quarantined (within the tolerance)",
+        click.secho(f"{data_dir} builds, with {plural(report.quarantined, 'row')} quarantined (within the tolerance)",
                     fg="yellow")
     else:
         click.secho(f"{data_dir} follows the input contract", fg="green")
@@ -411,16 +425,21 @@ def demo(out_dir, seed, scale, elt_landing) -> None:
         # no default: a bare `revops demo` would overwrite the committed demo company
         raise click.UsageError("give the folder to write with --out "
                                "(--out seeds/demo regenerates the committed demo company)")
-    counts = generate_demo_company(
-        out_dir, seed=seed, scale=scale,
-        progress=lambda table, rows: click.echo(f"  {table}: {rows} rows", err=True),
-    )
-    click.secho(f"Wrote {sum(counts.values())} rows in {len(counts)} files to {out_dir}", fg="green")
+    from .errors import BadUsage
+
+    try:
+        counts = generate_demo_company(
+            out_dir, seed=seed, scale=scale,
+            progress=lambda table, rows: click.echo(f"  {table}: {plural(rows, 'row')}", err=True),
+        )
+    except OSError as error:  # like export's --out: a folder that cannot be written is a usage error
+        raise BadUsage(f"--out {out_dir}: cannot write there ({error.strerror or error})") from None
+    click.secho(f"Wrote {plural(sum(counts.values()), 'row')} in {plural(len(counts), 'file')} to {out_dir}", fg="green")
     if elt_landing is not None:
         from .demo.elt_landing import land_demo_as_elt
 
         rows = land_demo_as_elt(out_dir, elt_landing)
-        click.secho(f"Wrote {rows} rows as Salesforce and Stripe tables to {elt_landing}", fg="green")
+        click.secho(f"Wrote {plural(rows, 'row')} as Salesforce and Stripe tables to {elt_landing}", fg="green")
 
 
 from .report.command import report_command  # noqa: E402 - needs the helpers above
@@ -430,6 +449,29 @@ main.add_command(report_command(handle_errors, _warehouse_option, _project, EXIT
 from .metrics_cli import metrics as _metrics  # noqa: E402 - it uses this module's helpers
 
 main.add_command(_metrics)
+
+
+
+def _commands(group: click.Group, prefix: str = "") -> Iterator[tuple[str, click.Command]]:
+    """Every command under `group` with its name under `revops` ("metrics query")."""
+    for name, command in group.commands.items():
+        path = f"{prefix} {name}".strip()
+        yield path, command
+        if isinstance(command, click.Group):
+            yield from _commands(command, path)
+
+
+def _set_exit_code_epilogs() -> None:
+    """Each command's --help lists only the exit codes it can return, from the one table
+    in errors.py; a command missing from it is a bug, found by the first import."""
+    main.epilog = exit_codes_help("")
+    for path, command in _commands(main):
+        if path not in COMMAND_EXIT_CODES:
+            raise RuntimeError(f"revops {path}: add its exit codes to errors.COMMAND_EXIT_CODES")
+        command.epilog = exit_codes_help(path)
+
+
+_set_exit_code_epilogs()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

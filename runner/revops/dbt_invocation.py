@@ -9,21 +9,37 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from .project import Project
+from .words import plural
 
-# dbt events that report one finished node, and where their fields live.
-_RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogNodeResult"}
+# The events progress is counted from: the run's start says how many nodes it executes
+# (dbt's own count of the selection), and every executed node ends with NodeFinished,
+# skipped ones included. dbt's per-node result lines are no use for counting: a data
+# test's carries no total, and their index is the start order, not the finish order.
+_RUN_STARTED = "ConcurrencyLine"
+_NODE_FINISHED = "NodeFinished"
 _FAILED_STATUSES = {"error", "fail", "runtime error"}
+_SELECTION_FLAGS = {"--select", "-s", "--models", "-m", "--exclude", "--selector", "--resource-type",
+                    "--resource-types", "--exclude-resource-type", "--exclude-resource-types", "--inline"}
+
+
+def node_kind(resource_type: str) -> str:
+    """What progress counts a node as: unit tests are tests like data tests."""
+    return "test" if resource_type == "unit_test" else resource_type
 
 
 @dataclass(frozen=True)
 class NodeProgress:
-    """One node finished: for progress lines."""
+    """One node finished: for progress lines. `index` counts the nodes finished so far,
+    this one included, in the order they finished; `total` is how many the run executes
+    (0 when dbt did not say). `done`/`totals` are the same by kind (model, test, seed...),
+    `totals` empty when the manifest's count does not match dbt's (a selection)."""
 
     index: int
     total: int
@@ -31,6 +47,8 @@ class NodeProgress:
     name: str
     status: str
     seconds: float
+    done: dict[str, int] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,7 +70,8 @@ class NodeFailure:
 @dataclass
 class DbtOutcome:
     success: bool
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # by status, from the run results
+    tally: dict[tuple[str, str], int] = field(default_factory=dict)  # by (resource type, status)
     failures: list[NodeFailure] = field(default_factory=list)
     error: str | None = None  # a failure before any node ran (parse, compile, connection)
 
@@ -72,23 +91,22 @@ def invoke_dbt(
     """Run one dbt command (`["build"]`, `["run-operation", ...]`) against `warehouse`."""
     from dbt.cli.main import dbtRunner  # imported late: it takes a second to load
 
-    def on_event(event) -> None:
-        if on_progress is None or event.info.name not in _RESULT_EVENTS:
-            return
-        data = event.data
-        node = data.node_info
-        on_progress(
-            NodeProgress(
-                index=int(getattr(data, "index", 0) or 0),
-                total=int(getattr(data, "total", 0) or 0),
-                resource_type=node.resource_type or "test",
-                name=node.node_name or getattr(data, "name", ""),
-                status=(getattr(data, "status", "") or node.node_status or "").lower(),
-                seconds=float(getattr(data, "execution_time", 0.0) or 0.0),
-            )
-        )
-
     target_dir = warehouse.parent / ".dbt"
+    counter = _ProgressCounter(target_dir / "target" / "manifest.json", on_progress,
+                               whole_project=not _SELECTION_FLAGS.intersection(args))
+
+    def on_event(event) -> None:
+        if on_progress is None:
+            return
+        if event.info.name == _RUN_STARTED:
+            counter.run_started(int(event.data.node_count or 0))
+        elif event.info.name == _NODE_FINISHED:
+            node, result = event.data.node_info, event.data.run_result
+            counter.node_finished(resource_type=node.resource_type or "test",
+                                  name=node.node_name or node.unique_id,
+                                  status=(result.status or node.node_status or "").lower(),
+                                  seconds=float(result.execution_time or 0.0))
+
     command = [
         *args,
         "--project-dir", str(project.root),
@@ -111,6 +129,66 @@ def invoke_dbt(
     if isinstance(result.exception, KeyboardInterrupt):  # dbtRunner catches even Ctrl-C
         raise KeyboardInterrupt
     return _outcome(result)
+
+
+class _ProgressCounter:
+    """Numbers each finished node, overall and by kind, for the progress callback.
+    dbt calls back from its worker threads, hence the lock."""
+
+    def __init__(self, manifest: Path, on_progress: ProgressCallback | None, *, whole_project: bool):
+        self.manifest = manifest
+        self.whole_project = whole_project
+        self.on_progress = on_progress
+        self.lock = threading.Lock()
+        self.total = 0
+        self.totals: dict[str, int] = {}
+        self.done: dict[str, int] = {}
+        self.index = 0
+
+    def run_started(self, node_count: int) -> None:
+        # dbt's own count (node_count) leaves out a build's unit tests (652 of the tiny
+        # company's 733 nodes): the manifest's is the run's when nothing is selected
+        totals = executed_nodes_by_kind(self.manifest) if self.whole_project else {}
+        with self.lock:
+            self.total = sum(totals.values()) or node_count
+            self.totals = totals
+
+    def node_finished(self, *, resource_type: str, name: str, status: str, seconds: float) -> None:
+        kind = node_kind(resource_type)
+        with self.lock:
+            self.index += 1
+            self.done[kind] = self.done.get(kind, 0) + 1
+            progress = NodeProgress(index=self.index, total=max(self.total, self.index), resource_type=resource_type,
+                                    name=name, status=status, seconds=seconds, done=dict(self.done),
+                                    totals=dict(self.totals))
+            self.on_progress(progress)
+
+
+def executed_nodes_by_kind(manifest: Path) -> dict[str, int]:
+    """How many nodes of each kind an unselected `dbt build` executes from this manifest
+    (dbt writes it after parsing, before the run): every enabled model but the ephemeral ones (compiled
+    into others), seed, snapshot, data test, unit test, saved query and exposure (the
+    last two finish as no-ops). Empty when the
+    manifest cannot be read."""
+    try:
+        content = json.loads(manifest.read_text())
+    except (OSError, ValueError):
+        return {}
+    totals: dict[str, int] = {}
+    nodes = list(content.get("nodes", {}).values()) + list(content.get("unit_tests", {}).values()) \
+        + list(content.get("saved_queries", {}).values()) + list(content.get("exposures", {}).values())
+    for node in nodes:
+        config = node.get("config") or {}
+        if config.get("enabled") is False or node.get("resource_type") not in _EXECUTED_RESOURCE_TYPES:
+            continue
+        if node.get("resource_type") == "model" and config.get("materialized") == "ephemeral":
+            continue
+        kind = node_kind(node["resource_type"])
+        totals[kind] = totals.get(kind, 0) + 1
+    return totals
+
+
+_EXECUTED_RESOURCE_TYPES = {"model", "seed", "snapshot", "test", "unit_test", "saved_query", "exposure"}
 
 
 def release_duckdb_file() -> None:
@@ -137,6 +215,8 @@ def _outcome(result) -> DbtOutcome:
     for node_result in run_results:
         status = str(node_result.status).lower()
         outcome.counts[status] = outcome.counts.get(status, 0) + 1
+        key = (str(node_result.node.resource_type), status)
+        outcome.tally[key] = outcome.tally.get(key, 0) + 1
         if status in _FAILED_STATUSES:
             node = node_result.node
             metadata = getattr(node, "test_metadata", None)
@@ -160,6 +240,33 @@ def _outcome(result) -> DbtOutcome:
     if result.exception is not None:
         outcome.error = _first_line_block(str(result.exception))
     return outcome
+
+
+# the build summary's words: what a node of each type is called, and what each status
+# says of it, in the order they are told ("591 checks passed, 83 models built")
+_SUMMARY_NOUNS = {"test": "check", "unit_test": "check", "model": "model", "seed": "seed", "snapshot": "snapshot"}
+_SUMMARY_ORDER = [("check", "pass", "passed"), ("model", "success", "built"), ("seed", "success", "loaded"),
+                  ("snapshot", "success", "taken"), ("check", "warn", "warned"), ("check", "fail", "failed"),
+                  ("check", "error", "errored"), ("model", "error", "failed"), ("seed", "error", "failed"),
+                  ("snapshot", "error", "failed"), ("check", "skipped", "skipped"), ("model", "skipped", "skipped"),
+                  ("seed", "skipped", "skipped"), ("snapshot", "skipped", "skipped")]
+
+
+def summary_words(tally: dict[tuple[str, str], int]) -> str:
+    """A run's results in plain words: "591 checks passed, 83 models built, 1 check
+    warned". Hooks, saved queries and exposures (no-ops in a build) are not told; a
+    status this list does not know is told as dbt names it."""
+    counts: dict[tuple[str, str], int] = {}
+    for (resource_type, status), n in tally.items():
+        noun = _SUMMARY_NOUNS.get(resource_type)
+        if noun is not None:
+            counts[(noun, status)] = counts.get((noun, status), 0) + n
+    known = {(noun, status) for noun, status, _ in _SUMMARY_ORDER}
+    parts = [f"{plural(counts[(noun, status)], noun)} {verb}" for noun, status, verb in _SUMMARY_ORDER
+             if counts.get((noun, status))]
+    parts += [f"{plural(n, noun)} {status}" for (noun, status), n in sorted(counts.items())
+              if (noun, status) not in known]
+    return ", ".join(parts) or "nothing to run"
 
 
 def _first_line_block(text: str) -> str:

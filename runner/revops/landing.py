@@ -398,9 +398,10 @@ def check_folder(contract_sources: Path, folder: Path) -> FolderScan:
     required column, a file that cannot be read...) is BadInput, before any model runs."""
     from .contract import load_contract
     from .errors import BadInput
+    from .words import plural
 
     scan = scan_folder(folder, load_contract(contract_sources))
     if scan.errors:
-        raise BadInput(f"{len(scan.errors)} problem(s) with the files in {folder}; nothing was built",
+        raise BadInput(f"{plural(len(scan.errors), 'problem')} with the files in {folder}; nothing was built",
                        details=[str(problem) for problem in scan.problems])
     return scan

@@ -28,6 +28,11 @@ class MetricInfo:
     label: str
     description: str
     dimensions: tuple[str, ...]
+    # an input that exists only to build other metrics (meta helper, or a measure's own
+    # metric from `create_metric: true`): `revops metrics list` shows it with --all
+    helper: bool = False
+    # a metric over kpi_scorecard's rows: one value per period type (see period_type_where)
+    per_scorecard_row: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,22 +43,30 @@ class MetricsResult:
 
 
 class _ExplainOnlyClient:
-    """What MetricFlow needs of a SQL client to write DuckDB SQL; it never runs any."""
+    """What MetricFlow needs of a SQL client to write SQL for an engine (DuckDB, or
+    Postgres for scripts/test-postgres); it never runs any."""
+
+    def __init__(self, dialect: str = "duckdb"):
+        self.dialect = dialect
 
     @property
     def sql_engine_type(self):
         from metricflow.protocols.sql_client import SqlEngine
 
-        return SqlEngine.DUCKDB
+        return SqlEngine.POSTGRES if self.dialect == "postgres" else SqlEngine.DUCKDB
 
     @property
     def sql_plan_renderer(self):
+        if self.dialect == "postgres":
+            from metricflow.sql.render.postgres import PostgresSQLSqlPlanRenderer
+
+            return PostgresSQLSqlPlanRenderer()
         from metricflow.sql.render.duckdb_renderer import DuckDbSqlPlanRenderer
 
         return DuckDbSqlPlanRenderer()
 
     def render_bind_parameter_key(self, bind_parameter_key: str) -> str:
-        return f"${bind_parameter_key}"
+        return f"${bind_parameter_key}" if self.dialect == "duckdb" else f"%({bind_parameter_key})s"
 
     def __getattr__(self, name):
         raise NotImplementedError(f"the semantic layer only writes SQL here ({name})")
@@ -75,43 +88,143 @@ def semantic_manifest_path(project: Project, warehouse: Path) -> Path:
     return path
 
 
-def _load_manifest(project: Project, warehouse: Path):
-    try:
-        from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
-    except ImportError:
-        raise BadInput("the semantic layer needs MetricFlow: pip install -c constraints.txt -e '.[semantic]'") from None
-    path = semantic_manifest_path(project, warehouse)
-    return parse_manifest_from_dbt_generated_manifest(manifest_json_string=path.read_text())
+_ENGINES: dict = {}  # (manifest path, its mtime, dialect) -> (manifest, engine): one takes a second
 
 
 def _engine(project: Project, warehouse: Path):
-    from metricflow.engine.metricflow_engine import MetricFlowEngine
-    from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
-
-    manifest = _load_manifest(project, warehouse)
-    return manifest, MetricFlowEngine(SemanticManifestLookup(manifest), sql_client=_ExplainOnlyClient())
+    # parses the project again first if a YAML file changed
+    return _engine_for(semantic_manifest_path(project, warehouse))
 
 
-def list_metrics(project: Project, warehouse: Path) -> list[MetricInfo]:
+def _engine_for(path: Path, dialect: str = "duckdb"):
+    """The manifest at path and a MetricFlow engine writing the dialect's SQL for it."""
+    try:
+        from metricflow.engine.metricflow_engine import MetricFlowEngine
+        from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
+        from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
+    except ImportError:
+        raise BadInput("the semantic layer needs MetricFlow: pip install -c constraints.txt -e '.[semantic]'") from None
+    key = (str(path), path.stat().st_mtime_ns, dialect)
+    if key not in _ENGINES:
+        manifest = parse_manifest_from_dbt_generated_manifest(manifest_json_string=path.read_text())
+        _ENGINES.clear()
+        _ENGINES[key] = manifest, MetricFlowEngine(SemanticManifestLookup(manifest),
+                                                   sql_client=_ExplainOnlyClient(dialect))
+    return _ENGINES[key]
+
+
+def _load_manifest(project: Project, warehouse: Path):
+    return _engine(project, warehouse)[0]
+
+
+SCORECARD_ROWS_MODEL = "scorecard_rows"
+SCORECARD_ROW_ENTITY = "scorecard_row"
+PERIOD_TYPES = ("month", "quarter", "year")
+# The grain that matches each period type of the scorecard: its periods are fiscal.
+GRAIN_OF_PERIOD_TYPE = {"month": "metric_time__month", "quarter": "metric_time__fiscal_quarter",
+                        "year": "metric_time__fiscal_year"}
+
+
+def list_metrics(project: Project, warehouse: Path, dimensions: bool = True) -> list[MetricInfo]:
     """Every metric of the semantic layer, sorted by name, with the dimensions it can be
-    grouped by."""
-    _, engine = _engine(project, warehouse)
+    grouped by (finding those takes MetricFlow half a minute)."""
+    return _metric_infos(*_engine(project, warehouse), dimensions)
+
+
+def metrics_in_manifest(path: Path, dimensions: bool = True) -> list[MetricInfo]:
+    """list_metrics, of the semantic manifest of any target (target/postgres/...)."""
+    return _metric_infos(*_engine_for(path), dimensions)
+
+
+def sql_for(path: Path, metrics: list[str], group_by: list[str], period_type: str | None = None,
+            dialect: str = "duckdb") -> str:
+    """The SQL MetricFlow writes for the query, in the dialect of the target whose
+    semantic manifest is at path (scripts/test-postgres runs it on Postgres)."""
+    manifest, engine = _engine_for(path, dialect)
+    return _explain(engine, metrics, group_by, None, _where(manifest, metrics, group_by, period_type))
+
+
+def _metric_infos(manifest, engine, include_dimensions: bool = True) -> list[MetricInfo]:
+    helpers, per_row = _helpers_and_scorecard_row_metrics(manifest)
     found = []
-    for metric in engine.list_metrics(include_dimensions=True):
+    for metric in engine.list_metrics(include_dimensions=include_dimensions):
         dimensions = tuple(sorted({dimension.dunder_name for dimension in metric.dimensions or ()}))
         found.append(MetricInfo(metric.name, str(metric.type.value), metric.label or metric.name,
-                                " ".join((metric.description or "").split()), dimensions))
+                                " ".join((metric.description or "").split()), dimensions,
+                                metric.name in helpers, metric.name in per_row))
     return sorted(found, key=lambda info: info.name)
 
 
+def _helpers_and_scorecard_row_metrics(manifest) -> tuple[set[str], set[str]]:
+    """The helper metrics (meta helper, or a measure's own metric from `create_metric:
+    true`), and the metrics built only on the scorecard_rows semantic model's measures;
+    from the manifest alone (MetricFlow's list_metrics takes seconds)."""
+    model_of_measure = {measure.name: model.name for model in manifest.semantic_models for measure in model.measures}
+    metrics = {metric.name: metric for metric in manifest.metrics}
+
+    def models(name: str) -> set[str]:
+        params = metrics[name].type_params
+        if params.measure is not None:
+            return {model_of_measure[params.measure.name]}
+        inputs = [*(params.metrics or ()), params.numerator, params.denominator]
+        return set().union(*(models(metric.name) for metric in inputs if metric is not None))
+
+    helpers = {name for name, metric in metrics.items()
+               if name in model_of_measure or ((metric.config.meta if metric.config else None) or {}).get("helper")}
+    per_row = {name for name in metrics if name not in helpers and models(name) == {SCORECARD_ROWS_MODEL}}
+    return helpers, per_row
+
+
+def period_type_where(metrics: list[MetricInfo], group_by: list[str], period_type: str | None) -> list[str]:
+    """The filter a query of scorecard-row metrics needs: one period type, the one of
+    the query's grain (metric_time__month -> month, metric_time__fiscal_quarter ->
+    quarter, metric_time__fiscal_year -> year) unless given, and the grain must match
+    it, so a quarter's value never shows under a month. Other metrics need none."""
+    per_row = [info.name for info in metrics if info.per_scorecard_row]
+    if not per_row:
+        if period_type:
+            raise BadInput("--period-type is for the metrics over the scorecard's rows "
+                           "(`revops metrics list` marks them), not for these")
+        return []
+    others = [info.name for info in metrics if not info.per_scorecard_row]
+    if others:
+        raise BadInput(f"{', '.join(per_row)} take one period type and {', '.join(others)} sum months: "
+                       "query them separately")
+    grains = [name for name in group_by if name.startswith("metric_time")]
+    if period_type is None:
+        matching = [kind for kind, grain in GRAIN_OF_PERIOD_TYPE.items() if grain in grains]
+        if len(matching) != 1:
+            raise BadInput(f"{', '.join(per_row)} need a period type: give --period-type, or group by one of "
+                           + ", ".join(GRAIN_OF_PERIOD_TYPE.values()))
+        period_type = matching[0]
+    if period_type not in PERIOD_TYPES:
+        raise BadInput(f"--period-type {period_type!r} is not one of {', '.join(PERIOD_TYPES)}")
+    wrong = [grain for grain in grains if grain != GRAIN_OF_PERIOD_TYPE[period_type]]
+    if wrong:
+        raise BadInput(f"{period_type} values are per {GRAIN_OF_PERIOD_TYPE[period_type]}, not {', '.join(wrong)}",
+                       details=["or group by scorecard_row__period_label"])
+    # period_type is one of three fixed words here, never the user's text
+    return [f"{{{{ Dimension('{SCORECARD_ROW_ENTITY}__period_type') }}}} = '{period_type}'"]
+
+
 def explain(project: Project, warehouse: Path, metrics: list[str], group_by: list[str],
-            saved_query: str | None = None) -> str:
+            saved_query: str | None = None, period_type: str | None = None) -> str:
     """The DuckDB SQL MetricFlow writes for the query (or the saved query), ordered by
     the group-by columns."""
-    return _explain(_engine(project, warehouse)[1], metrics, group_by, saved_query)
+    manifest, engine = _engine(project, warehouse)
+    return _explain(engine, metrics, group_by, saved_query, _where(manifest, metrics, group_by, period_type))
 
 
-def _explain(engine, metrics: list[str], group_by: list[str], saved_query: str | None = None) -> str:
+def _where(manifest, metrics: list[str], group_by: list[str], period_type: str | None) -> list[str]:
+    _, per_row = _helpers_and_scorecard_row_metrics(manifest)
+    known = {metric.name for metric in manifest.metrics}
+    # unknown names are MetricFlow's to report, with its suggestions
+    infos = [MetricInfo(name, "", name, "", (), per_scorecard_row=name in per_row) for name in metrics if name in known]
+    return period_type_where(infos, group_by, period_type)
+
+
+def _explain(engine, metrics: list[str], group_by: list[str], saved_query: str | None = None,
+             where: list[str] | None = None) -> str:
     from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
 
     try:
@@ -119,7 +232,8 @@ def _explain(engine, metrics: list[str], group_by: list[str], saved_query: str |
             request = MetricFlowQueryRequest.create(saved_query_name=saved_query)
         else:
             request = MetricFlowQueryRequest.create(metric_names=metrics, group_by_names=group_by or None,
-                                                    order_by_names=group_by or None)
+                                                    order_by_names=group_by or None,
+                                                    where_constraints=where or None)
         result = engine.explain(request)
     except Exception as error:  # MetricFlow's own errors say what is wrong with the query
         message = str(error).strip().splitlines()
@@ -129,11 +243,13 @@ def _explain(engine, metrics: list[str], group_by: list[str], saved_query: str |
 
 
 def query_metrics(project: Project, warehouse: Path, metrics: list[str], group_by: list[str],
-                  saved_query: str | None = None) -> MetricsResult:
+                  saved_query: str | None = None, period_type: str | None = None) -> MetricsResult:
     """The metrics grouped by the given dimensions (metric_time__quarter, deal__segment...),
-    read from the published warehouse."""
+    read from the published warehouse. The scorecard-row metrics take one period type
+    (period_type_where)."""
     manifest, engine = _engine(project, warehouse)
-    sql = _explain(engine, metrics, group_by, saved_query)
+    where = [] if saved_query else _where(manifest, metrics, group_by, period_type)
+    sql = _explain(engine, metrics, group_by, saved_query, where)
     # The SQL names the catalog the project was parsed with; attach the file under that
     # name, read-only, whatever the file is called.
     with attached_read_only(warehouse, _catalog_of(manifest)) as connection:

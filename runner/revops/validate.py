@@ -19,6 +19,7 @@ from .contract import load_contract
 from .landing import FileProblem, FolderScan, scan_folder
 from .build_notes import build_notes
 from .project import Project
+from .words import plural
 
 # what validate builds: the contract checks and everything they read, and every contract
 # staging model (their key tests and the conservation test are the build's checks too),
@@ -59,7 +60,7 @@ class OverTolerance:
     max_share: float
 
     def __str__(self) -> str:
-        return (f"{self.table}: {self.quarantined} of {self.rows} rows quarantined, more than the "
+        return (f"{self.table}: {self.quarantined} of {plural(self.rows, 'row')} quarantined, more than the "
                 f"{self.max_share:.0%} allowed (--max-quarantined-share, var dq_max_quarantined_share)")
 
 
@@ -89,8 +90,9 @@ def validate_folder(
     project: Project, folder: Path, *, reporting_currency: str | None = None,
     max_quarantined_share: float | None = None, extra_vars: dict | None = None,
 ) -> ValidationReport:
-    from .build import BuildOptions
+    from .build import BuildOptions, require_data_folder
 
+    require_data_folder(folder)  # as the build says it, with the build's exit code (bad input)
     contract = load_contract(project.contract_sources)
     scan = scan_folder(folder, contract)
     report = ValidationReport(folder=folder, scan=scan)
@@ -123,9 +125,9 @@ def report_lines(report: ValidationReport, max_problems: int = 20) -> list[tuple
         if file_report.file is None:
             lines.append((f"  {file_report.table}: no file (the KPIs that need it will be empty)", None))
         elif not file_report.problems:
-            lines.append((f"  {file_report.file}: {file_report.rows} rows, OK", None))
+            lines.append((f"  {file_report.file}: {plural(file_report.rows, 'row')}, OK", None))
         else:
-            lines.append((f"  {file_report.file}: {file_report.rows} rows, {len(file_report.problems)} quarantined",
+            lines.append((f"  {file_report.file}: {plural(file_report.rows, 'row')}, {len(file_report.problems)} quarantined",
                           "yellow"))
             lines.extend((f"    {problem}", None) for problem in file_report.problems[:max_problems])
             if len(file_report.problems) > max_problems:

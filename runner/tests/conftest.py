@@ -5,7 +5,9 @@ fails one that is not), so `scripts/test -m "not slow"` runs in about a minute."
 from __future__ import annotations
 
 import csv
+import io
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -49,7 +51,7 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = f"{item.nodeid} runs dbt but is not marked @pytest.mark.slow"
 
-from revops.build import BuildOptions, build_warehouse
+from revops.build import BuildOptions, BuildResult, build_warehouse
 from revops.project import Project
 
 
@@ -66,14 +68,32 @@ def demo_warehouse(project: Project, tmp_path_factory) -> Path:
     return warehouse
 
 
+@dataclass(frozen=True)
+class TinyBuild:
+    warehouse: Path
+    result: BuildResult
+    progress: str  # what the build's progress printed, to a stream that is not a terminal
+
+
 @pytest.fixture(scope="session")
-def tiny_warehouse(project: Project, tmp_path_factory) -> Path:
-    """The tiny company (tiny_company_files) built once, as `revops build --data` would.
-    Read it, or copy it (published_copy) to change it: never write to it."""
+def tiny_build(project: Project, tmp_path_factory) -> TinyBuild:
+    """The tiny company (tiny_company_files) built once, as `revops build --data` would,
+    with its progress lines captured as a log or a pipe gets them."""
+    from revops.progress import progress_for
+
     folder = tiny_company_files(tmp_path_factory.mktemp("tiny_build"))
     warehouse = folder.parent / "warehouse" / "revops.duckdb"
-    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=folder))
-    return warehouse
+    captured = io.StringIO()
+    with progress_for(captured, environ={}) as progress:
+        result = build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=folder), on_progress=progress)
+    return TinyBuild(warehouse=warehouse, result=result, progress=captured.getvalue())
+
+
+@pytest.fixture(scope="session")
+def tiny_warehouse(tiny_build: TinyBuild) -> Path:
+    """The tiny company's published warehouse. Read it, or copy it (published_copy) to
+    change it: never write to it."""
+    return tiny_build.warehouse
 
 
 def published_copy(warehouse: Path, folder: Path) -> Path:

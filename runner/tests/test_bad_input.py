@@ -225,7 +225,7 @@ def test_too_much_bad_input_fails_the_build_and_publishes_nothing(project, tiny_
     warehouse = tmp_path / "revops.duckdb"
     with pytest.raises(BuildFailed) as failure:
         build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
-    assert "quarantined: 1 opportunities row(s), amount: not a valid money (lines 3 of opportunities.csv)" in failure.value.details
+    assert "quarantined: 1 opportunities row, amount: not a valid money (lines 3 of opportunities.csv)" in failure.value.details
     # said in the user's words, not as dbt's test name
     assert "too many rows broke the input contract" in failure.value.details
     assert "    table_name=opportunities, raw_rows=2, quarantined_rows=1, max_quarantined_share=0.01" in (

@@ -71,7 +71,7 @@ def test_a_failed_build_leaves_the_published_warehouse_unchanged(project, tiny_c
     with pytest.raises(BuildFailed) as failure:
         build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
     assert failure.value.details[0] == "too many rows broke the input contract"
-    assert "quarantined: 1 accounts row(s), account_id: duplicate key (lines 3 of accounts.csv)" in failure.value.details
+    assert "quarantined: 1 accounts row, account_id: duplicate key (lines 3 of accounts.csv)" in failure.value.details
     assert warehouse.read_bytes() == before
     # the failed build is kept for inspection, and the message says where
     failed = tmp_path / ".revops.building" / "revops.duckdb"

@@ -184,7 +184,7 @@ def test_build_refuses_to_replace_a_file_that_is_not_a_warehouse(tmp_path):
 @pytest.mark.parametrize("command, target", [
     (["build", "--data", ".", "--warehouse", "{tmp}/w.duckdb"], "revops.build.build_warehouse"),
     (["export", "--warehouse", "{tmp}/w.duckdb"], "revops.export.export_models"),
-    (["kpis", "--warehouse", "{tmp}/w.duckdb"], "revops.scorecard.read_scorecard"),
+    (["kpis", "--warehouse", "{tmp}/w.duckdb"], "revops.scorecard.read_scorecard_periods"),
     (["validate", "--data", "."], "revops.validate.validate_folder"),
     (["demo", "--out", "{tmp}/demo"], "revops.demo.generate_demo_company"),
 ])

@@ -38,7 +38,7 @@ def test_kpis_filters_by_metric_period_and_dimension(demo_warehouse):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "KPIs for FY2024 (year; segment=smb)"
-    assert [line.split()[0] for line in lines[3:]] == ["billed_revenue"]
+    assert [line.split()[0] for line in lines[4:]] == ["billed_revenue"]
 
 
 @pytest.mark.parametrize("option, value", [
@@ -65,7 +65,7 @@ def test_kpis_matches_metric_segment_and_period_whatever_their_case(demo_warehou
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "KPIs for FY2024 (year; segment=smb)"
-    assert lines[3].split() == ["win_rate", f"{won / closed * 100:.1f}%", f"{won:.0f}", f"{closed:.0f}"]
+    assert lines[4].split() == ["win_rate", f"{won / closed * 100:.1f}%", f"{won:.0f}", f"{closed:.0f}"]
 
 
 def test_a_near_miss_gets_a_did_you_mean(demo_warehouse):

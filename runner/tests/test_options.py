@@ -57,7 +57,7 @@ CASES = [
     (["build", "--var", "engagement_activity_types={a: 1}"], ExitCode.USAGE, "not a text or a list of texts"),
     (["validate", "--data", ".", "--reporting-currency", "EUR' or 1=1 --"], ExitCode.USAGE,
      "not an ISO 4217 currency code"),
-    (["validate", "--data", INJECTION], ExitCode.USAGE, "does not exist"),
+    (["validate", "--data", INJECTION], ExitCode.BAD_INPUT, "no such folder"),  # as build says it
     (["validate", "--data", ".", "--max-problems", "1; drop"], ExitCode.USAGE, "--max-problems"),
     # paths are looked up as paths (the folder's own quoting is the file landing's)
     (["build", "--data", INJECTION], ExitCode.BAD_INPUT, "no such folder"),
@@ -70,6 +70,9 @@ CASES = [
     (["kpis", "--owner", INJECTION], ExitCode.USAGE, "unknown owner_user_id"),
     (["kpis", "--metric", INJECTION], ExitCode.USAGE, "unknown metric"),
     (["kpis", "--period", INJECTION], ExitCode.USAGE, "unknown period"),
+    (["kpis", "--format", INJECTION], ExitCode.USAGE, "is not one of"),
+    (["kpis", "--compare", INJECTION], ExitCode.USAGE, "is not 'previous'"),
+    (["kpis", "--trend", INJECTION], ExitCode.USAGE, "is not a valid integer"),
     # export models are looked up in the warehouse's catalogue
     (["export", "-m", "dim_accounts; drop table core.dim_accounts"], ExitCode.BAD_INPUT, "no such model"),
     (["export", "--format", "csv) to '/tmp/x"], ExitCode.USAGE, "is not one of"),
@@ -92,6 +95,7 @@ NOT_SQL = {
     ("export", "--list"): "a flag",
     ("export", "--split"): "a flag",
     ("kpis", "--warehouse"): "a file path, opened by Python",
+    ("kpis", "--list"): "a flag",
     ("report", "--warehouse"): "a file path, opened by Python",
     ("report", "--out"): "a file path Python writes the page to",
     ("demo", "--out"): "a folder Python writes CSV files into",

@@ -189,3 +189,15 @@ def test_no_column_sentence_is_written_three_times(project):
     repeated = {sentence: where for sentence, where in places.items() if len(where) >= 3}
     assert not repeated, "\n".join(f"{sentence!r} in {len(where)} places: {where[:3]}..."
                                    for sentence, where in repeated.items())
+
+
+def test_the_report_exposure_names_every_model_the_report_reads(project):
+    """`dbt docs` shows the report's lineage only if its exposure lists what it reads."""
+    exposures = yaml.safe_load((project.root / "models" / "exposures.yml").read_text())["exposures"]
+    report = next(exposure for exposure in exposures if exposure["name"] == "revops_report")
+    listed = {re.fullmatch(r"ref\('(\w+)'\)", entry).group(1) for entry in report["depends_on"]}
+    code = "\n".join(path.read_text() for path in (project.root / "runner" / "revops" / "report").glob("*.py"))
+    code += (project.root / "runner" / "revops" / "scorecard.py").read_text()  # the report's scorecard reader
+    read = set(re.findall(r"\b((?:kpi|int_kpi|dim|fct)_[a-z_]+)\b", code)) - {"kpi_scorecard_filter"}
+    models = {path.stem for path in (project.root / "models").rglob("*.sql")}
+    assert read & models and not (read & models) - listed, sorted((read & models) - listed)

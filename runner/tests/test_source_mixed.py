@@ -43,7 +43,7 @@ def warehouse(tmp_path_factory) -> Path:
         "--billing-source", "stripe", "--var", "billing_account_id_metadata_key=salesforce_account_id",
         "--as-of", "2024-06-30", "--quiet"])
     assert result.exit_code == 0, result.output
-    assert "2 stripe customer(s) matched no CRM account" in result.output
+    assert "2 stripe customers matched no CRM account and are accounts of their own" in result.output
     return built
 
 

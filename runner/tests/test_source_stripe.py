@@ -66,7 +66,7 @@ def warehouse(build_output) -> Path:
 def test_the_build_reports_the_unmatched_customers(build_output):
     _, output = build_output
     assert "Building" in output and "from stripe" in output
-    assert "2 stripe customer(s) matched no CRM account" in output
+    assert "2 stripe customers matched no CRM account and are accounts of their own" in output
     assert "cus_D Delta Holdings: no id in metadata; several CRM accounts share the email domain" in output
 
 

@@ -15,13 +15,12 @@ from pathlib import Path
 import altair as alt
 import jinja2
 
-from ..scorecard import ScorecardRow, format_value
+from ..kpi_catalog import label, metric_catalog
+from ..scorecard import ScorecardRow, change, change_kind, format_value
 from .charts import DOCS, Chart
 from .data import ReportData
 
 NO_DATA = "no data for this period"
-_NAMES = {"arr": "ARR", "net_new_arr": "Net new ARR", "net_revenue_retention": "Net revenue retention (NRR)",
-          "gross_revenue_retention": "Gross revenue retention (GRR)", "days_sales_outstanding": "DSO"}
 
 _PAGE = jinja2.Template("""\
 <!DOCTYPE html>
@@ -61,7 +60,7 @@ _PAGE = jinja2.Template("""\
 {% if data.headline %}
 <div class="scorecard">
 {% for kpi in headline %}
-  <div class="kpi" data-metric="{{ kpi.metric }}">
+  <div class="kpi" data-metric="{{ kpi.metric }}" title="{{ kpi.definition }}">
     <div class="name">{{ kpi.name }}</div>
     <div class="value">{{ kpi.value }}</div>
     <div class="change">{{ kpi.change }}</div>
@@ -103,9 +102,10 @@ def render_page(data: ReportData, charts: list[Chart], out: Path, project_root: 
     vegalite_version = alt.SCHEMA_VERSION.lstrip("v")
     bundle = vl_convert.javascript_bundle(vl_version=".".join(vegalite_version.split(".")[:2]))
     specs = {chart.name: chart.spec for chart in charts if chart.spec}
+    definitions = {name: info.definition for name, info in metric_catalog(project_root).items()}
     return _PAGE.render(
         data=data,
-        headline=[_headline(now, before) for now, before in data.headline],
+        headline=[_headline(now, before, definitions) for now, before in data.headline],
         charts=[{
             "name": chart.name, "title": chart.title, "definition": chart.definition, "model": chart.model,
             "doc": _doc_link(chart.model, out, project_root), "spec": chart.spec,
@@ -118,25 +118,27 @@ def render_page(data: ReportData, charts: list[Chart], out: Path, project_root: 
     )
 
 
-def _headline(now: ScorecardRow, before: ScorecardRow | None) -> dict:
+def _headline(now: ScorecardRow, before: ScorecardRow | None, definitions: dict[str, str]) -> dict:
     return {
         "metric": now.metric_name,
-        "name": _NAMES.get(now.metric_name, now.metric_name.replace("_", " ").capitalize()),
+        "definition": definitions.get(now.metric_name, ""),
+        "name": label(now.metric_name),
         "value": format_value(now.value, now.unit),
         "change": _change(now, before),
     }
 
 
 def _change(now: ScorecardRow, before: ScorecardRow | None) -> str:
-    """Ratios change in percentage points (a rate's relative change misleads);
-    amounts, days and multiples in per cent of the previous value."""
+    """The change on the previous period, as `revops kpis --compare previous` counts it
+    (scorecard.change: points for ratios, per cent of the previous value otherwise)."""
     if before is None or now.value is None or before.value is None:
         return "no previous value"
-    if now.unit == "ratio":
-        return f"{(now.value - before.value) * 100:+.1f} pts vs {before.period_label}"
-    if before.value == 0:
+    amount = change(now.value, before.value, now.unit)
+    if amount is None:
         return f"from 0 in {before.period_label}"
-    return f"{(now.value - before.value) / abs(before.value) * 100:+.1f}% vs {before.period_label}"
+    if change_kind(now.unit) == "points":
+        return f"{amount:+.1f} pts vs {before.period_label}"
+    return f"{amount:+.1f}% vs {before.period_label}"
 
 
 def _doc_link(model: str, out: Path, project_root: Path) -> str:
