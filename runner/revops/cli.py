@@ -232,25 +232,34 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               envvar="REVOPS_EXPORT_DIR", show_envvar=True,
               help="Folder to write the files to. [default: exports/ in the project]")
-@click.option("--format", "formats", type=click.Choice(["parquet", "csv"]), multiple=True,
+@click.option("--format", "formats", type=_Choice(["parquet", "csv", "json", "xlsx"]), multiple=True,
               envvar="REVOPS_EXPORT_FORMATS", show_envvar=True,
-              help="File format; repeat for several. [default: parquet and csv]")
+              help="File format: parquet, csv, json (an array of records per model) or xlsx (one "
+                   "workbook, a sheet per model); repeat for several. [default: parquet and csv]")
+@click.option("--split", is_flag=True, envvar="REVOPS_EXPORT_SPLIT", show_envvar=True,
+              help="With --format xlsx: one workbook per model (<model>.xlsx) instead of one with a sheet each.")
 @click.option("--model", "-m", "models", multiple=True, envvar="REVOPS_EXPORT_MODELS", show_envvar=True,
               help="Export only this model; repeat for several. [default: every mart, KPI and audit model]")
 @click.option("--list", "list_only", is_flag=True, help="List the exportable models and exit.")
 @handle_errors
-def export(warehouse, out_dir, formats, models, list_only) -> None:
-    """Write the marts and KPI models to Parquet and CSV files, one per model.
+def export(warehouse, out_dir, formats, split, models, list_only) -> None:
+    """Write the marts, KPI and audit models to Parquet, CSV, JSON or Excel.
 
-    Rows are in a stable order, so the same warehouse always gives the same files.
+    Every export has a README (README.md beside the files, a README sheet in a
+    workbook) naming the as-of date, the reporting currency, what the warehouse was
+    built from and each model's definition. Rows are in a stable order, so the same
+    warehouse always gives the same files, byte for byte.
 
     \b
     Examples:
       revops export
       revops export --out /tmp/revops --format parquet
+      revops export --format xlsx                 # exports/revops.xlsx, a sheet per model
+      revops export --format xlsx --split         # exports/<model>.xlsx
+      revops export --format json -m kpi_scorecard
       revops export -m fct_opportunities -m dim_accounts
     """
-    from .export import FORMATS, export_models, exportable_models
+    from .export import DEFAULT_FORMATS, export_models, exportable_models
 
     project = _project()
     warehouse = warehouse or project.default_warehouse
@@ -259,14 +268,21 @@ def export(warehouse, out_dir, formats, models, list_only) -> None:
             click.echo(name)
         return
     out_dir = out_dir or project.default_exports
+
+    def on_file(exported) -> None:
+        rows = "" if exported.rows is None else f"  ({exported.rows} {'row' if exported.rows == 1 else 'rows'})"
+        click.echo(f"  {exported.path}{rows}", err=True)
+
     files = export_models(
         warehouse,
         out_dir,
         models=list(models) or None,
-        formats=tuple(formats) or FORMATS,
-        on_file=lambda exported: click.echo(f"  {exported.path}  ({exported.rows} rows)", err=True),
+        formats=tuple(dict.fromkeys(formats)) or DEFAULT_FORMATS,
+        split=split,
+        project_root=project.root,
+        on_file=on_file,
     )
-    click.secho(f"Exported {len(files)} files to {out_dir}", fg="green")
+    click.secho(f"Exported {len(files)} {'file' if len(files) == 1 else 'files'} to {out_dir}", fg="green")
 
 
 @main.command(epilog=EXIT_CODES_HELP)

@@ -15,9 +15,9 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import BadInput, NoWarehouse
+from .errors import BadInput
 from .project import Project
-from .warehouse import looks_like_duckdb, not_a_warehouse
+from .warehouse import attached_read_only
 
 
 
@@ -247,31 +247,17 @@ def query_metrics(project: Project, warehouse: Path, metrics: list[str], group_b
     """The metrics grouped by the given dimensions (metric_time__quarter, deal__segment...),
     read from the published warehouse. The scorecard-row metrics take one period type
     (period_type_where)."""
-    import duckdb
-
     manifest, engine = _engine(project, warehouse)
     where = [] if saved_query else _where(manifest, metrics, group_by, period_type)
     sql = _explain(engine, metrics, group_by, saved_query, where)
-    if not warehouse.is_file():
-        raise NoWarehouse(f"no warehouse at {warehouse}; run `revops build` first")
-    if not looks_like_duckdb(warehouse):
-        raise not_a_warehouse(warehouse, "it has no DuckDB header")
     # The SQL names the catalog the project was parsed with; attach the file under that
     # name, read-only, whatever the file is called.
-    catalog = _catalog_of(manifest)
-    connection = duckdb.connect()
-    try:
-        quoted_path = "'" + str(warehouse).replace("'", "''") + "'"
-        quoted_catalog = '"' + catalog.replace('"', '""') + '"'
-        connection.execute(f"attach {quoted_path} as {quoted_catalog} (read_only)")
-        connection.execute(f"use {quoted_catalog}")
+    with attached_read_only(warehouse, _catalog_of(manifest)) as connection:
         cursor = connection.execute(sql)
         columns = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
-        if saved_query:  # a saved query has no order; the group-by columns come first
-            rows.sort(key=lambda row: tuple((value is None, str(value)) for value in row))
-    finally:
-        connection.close()
+    if saved_query:  # a saved query has no order; the group-by columns come first
+        rows.sort(key=lambda row: tuple((value is None, str(value)) for value in row))
     return MetricsResult(columns=columns, rows=rows, sql=sql)
 
 

@@ -45,7 +45,7 @@ def test_build_from_a_folder_of_files_and_export(project, tiny_company, tmp_path
     result = CliRunner().invoke(main, ["export", "--warehouse", str(warehouse), "--out", str(out), "-m", "fct_opportunities", "-m", "dim_accounts"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "dim_accounts.csv", "dim_accounts.parquet", "fct_opportunities.csv", "fct_opportunities.parquet",
+        "README.md", "dim_accounts.csv", "dim_accounts.parquet", "fct_opportunities.csv", "fct_opportunities.parquet",
     ]
     assert query(warehouse, "select count(*) from core.dim_accounts")[0][0] == 2
     with duckdb.connect() as connection:
@@ -184,6 +184,7 @@ def test_export_writes_the_audit_tables(tmp_path):
         connection.execute("create table audit.billing_customer_matches as select 'cus_1' as customer_id,"
                            " 'A1' as account_id")
     files = export_models(warehouse, tmp_path / "out", formats=("csv",))
-    assert sorted((file.model, file.rows) for file in files) == [
+    assert sorted((file.model, file.rows) for file in files if file.model) == [
         ("billing_customer_matches", 1), ("dim_accounts", 1), ("dq_quarantine", 1)]
+    assert files[-1].path.name == "README.md"  # and the README every export has
     assert (tmp_path / "out" / "dq_quarantine.csv").read_text() == "table_name,source_line,reason\naccounts,4,duplicate key\n"

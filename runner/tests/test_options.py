@@ -93,6 +93,7 @@ NOT_SQL = {
     ("export", "--warehouse"): "a file path, opened by Python",
     ("export", "--out"): "a folder; file paths reach COPY only as escaped literals of names we make",
     ("export", "--list"): "a flag",
+    ("export", "--split"): "a flag",
     ("kpis", "--warehouse"): "a file path, opened by Python",
     ("kpis", "--list"): "a flag",
     ("report", "--warehouse"): "a file path, opened by Python",
