@@ -95,9 +95,9 @@
     {%- if connections | length == 1 -%}
         {{ sql_literal(connections[0].name or var(source_name ~ '_schema', source_name)) }}
     {%- else -%}
+        {#- not LIKE: an underscore in a name would be a wildcard #}
         case
             {%- for connection in connections %}
-            {#- not LIKE: an underscore in the name would be a wildcard -#}
             when left({{ id_expression }}, {{ (connection.name ~ ':') | length }}) = {{ sql_literal(connection.name ~ ':') }}
                 then {{ sql_literal(connection.name) }}
             {%- endfor %}
