@@ -75,13 +75,15 @@
 
 
 {#- Whether a landed column holds an id of the connection's own rows (its `id`, a
-    reference `*_id`), to be prefixed when there are several connections. HubSpot's
-    pipeline, stage and association-type ids are shared vocabulary, not rows of one
-    portal: deal properties and stage history hold them unprefixed, so they stay so. -#}
+    reference `*_id`), to be prefixed when there are several connections (a passthrough
+    column so named too, so it still joins). HubSpot's pipeline, stage and
+    association-type ids are shared vocabulary, not rows of one portal (deal properties
+    and stage history hold them unprefixed), and portal_id names the portal itself:
+    they stay as landed. -#}
 {% macro system_id_column(source_name, name) %}
     {%- if source_name not in ('salesforce', 'hubspot', 'stripe') -%}{{ return(false) }}{%- endif -%}
     {%- set is_id = name == 'id' or name.endswith('_id') -%}
-    {%- if source_name == 'hubspot' and ('pipeline' in name or 'stage' in name or name == 'type_id') -%}
+    {%- if source_name == 'hubspot' and ('pipeline' in name or 'stage' in name or name in ('type_id', 'portal_id')) -%}
         {{ return(false) }}
     {%- endif -%}
     {{ return(is_id) }}

@@ -132,11 +132,15 @@ def test_mrr_is_the_sum_of_both_stripe_accounts(warehouse):
     # June 2024 in one account: sub_A 325 + sub_C 108.333333 + sub_D 210 = 643.333333
     # (test_source_stripe.py); the EU account's prices are doubled: 1,286.666667
     assert rows(warehouse, """
-        select subscriptions.source_relation, round(sum(mrr.mrr), 6) from core.fct_mrr_monthly as mrr
-        inner join (select distinct subscription_id, source_relation from core.fct_subscriptions) as subscriptions
-            on subscriptions.subscription_id = mrr.subscription_id
-        where mrr.month_start = date '2024-06-01' group by 1 order by 1""") == [
+        select accounts.source_relation, round(sum(monthly.mrr), 6) from core.fct_mrr_monthly as monthly
+        inner join core.dim_accounts as accounts on accounts.account_id = monthly.account_id
+        where monthly.month_start = date '2024-06-01' group by 1 order by 1""") == [
         ("stripe_eu", Decimal("1286.666667")), ("stripe_us", Decimal("643.333333"))]
+    # per customer: cus_A 325 / 650, cus_C 108.333333 / 216.666667, cus_D 210 / 420
+    assert rows(warehouse, """
+        select account_id, round(mrr, 6) from core.fct_mrr_monthly
+        where month_start = date '2024-06-01' and account_id like '%cus\\_A' escape '\\' order by 1""") == [
+        ("stripe_eu:cus_A", Decimal("650.000000")), ("stripe_us:cus_A", Decimal("325.000000"))]
     assert rows(warehouse, "select round(sum(mrr), 6) from core.fct_mrr_monthly "
                            "where month_start = date '2024-06-01'") == [(Decimal("1930.000000"),)]
     assert rows(warehouse, "select invoice_id, source_relation from core.fct_invoices "
