@@ -152,13 +152,10 @@ def test_hubspot_portals_union_with_their_custom_fields(hubspot_warehouse):
     deals = rows(hubspot_warehouse, """
         select source_relation, count(*), count(distinct opportunity_id), sum(amount) filter (where is_won)
         from core.fct_opportunities group by 1 order by 1""")
-    us = rows(hubspot_warehouse, "select sum(amount) from core.fct_opportunities "
-                                 "where is_won and source_relation = 'hs_a'")[0][0]
-    # the same deals in both portals, hs_b's amounts doubled; stages (shared ids such as
-    # closedwon) still resolve, so the won deals are the same
-    assert [row[0] for row in deals] == ["hs_a", "hs_b"]
-    assert deals[0][1] == deals[1][1] == deals[0][2] == deals[1][2]
-    assert deals[1][3] == 2 * us
+    # six live, unmerged deals per portal (5001-5006); stage ids are shared (closedwon,
+    # 2222002), so the won ones resolve in both: 5001 12,000 USD + 5002 10,000 EUR + 5005
+    # 5,000 USD = 27,000 in deal currency, doubled in hs_b
+    assert deals == [("hs_a", 6, 6, Decimal("27000")), ("hs_b", 6, 6, Decimal("54000"))]
     assert rows(hubspot_warehouse, """
         select account_id, segment, portal, source_relation from core.dim_accounts
         where account_id in ('hs_a:1001', 'hs_b:1001') order by 1""") == [
