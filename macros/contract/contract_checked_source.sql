@@ -97,6 +97,9 @@
             decided.{{ column.name }},
             {%- endif %}
             {%- endfor %}
+            {%- for column in source_system_extra_columns(table_name) %}
+            decided.{{ adapter.quote(column.name) }},
+            {%- endfor %}
             decided.dq_column,
             decided.dq_reason
         from decided

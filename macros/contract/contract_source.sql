@@ -37,6 +37,14 @@
                 cast(null as {{ dbt.type_string() }})
             {%- endif %} as {{ column.name }}{{ "," if not loop.last }}
         {%- endfor %}
+        {#- a source system's columns beyond the contract: source_relation, passthroughs -#}
+        {%- for column in source_system_extra_columns(table_name, crm_only) %},
+            {% if column.name in present -%}
+                cast({{ adapter.quote(column.name) }} as {{ dbt.type_string() }})
+            {%- else -%}
+                cast(null as {{ dbt.type_string() }})
+            {%- endif %} as {{ adapter.quote(column.name) }}
+        {%- endfor %}
         {%- if table_exists %}
         from {{ relation }}
         {%- else %}

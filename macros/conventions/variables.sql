@@ -23,6 +23,19 @@
         'hubspot_schema': {'kind': 'identifier'},
         'hubspot_deal_pipelines': {'kind': 'text_list'},
         'stripe_schema': {'kind': 'identifier'},
+        'salesforce_schemas': {'kind': 'schema_list'},
+        'hubspot_schemas': {'kind': 'schema_list'},
+        'stripe_schemas': {'kind': 'schema_list'},
+        'salesforce_field_map': {'kind': 'field_map', 'system': 'salesforce'},
+        'hubspot_field_map': {'kind': 'field_map', 'system': 'hubspot'},
+        'stripe_field_map': {'kind': 'field_map', 'system': 'stripe'},
+        'salesforce_opportunity_passthrough_columns': {'kind': 'passthrough_columns'},
+        'salesforce_account_passthrough_columns': {'kind': 'passthrough_columns'},
+        'hubspot_deal_passthrough_columns': {'kind': 'passthrough_columns'},
+        'hubspot_company_passthrough_columns': {'kind': 'passthrough_columns'},
+        'stripe_customer_passthrough_columns': {'kind': 'passthrough_columns'},
+        'stripe_subscription_passthrough_columns': {'kind': 'passthrough_columns'},
+        'stripe_invoice_passthrough_columns': {'kind': 'passthrough_columns'},
         'qualified_stage_min_probability': {'kind': 'number', 'min': 0, 'max': 100},
         'billing_account_id_metadata_key': {'kind': 'identifier', 'nullable': true},
         'billing_match_on_email_domain': {'kind': 'boolean'},
@@ -78,7 +91,8 @@
     {%- set re = modules.re -%}
     {%- set is_bool = value is sameas true or value is sameas false -%}
     {%- if value is none -%}
-        {{ return('' if rule.get('nullable') or kind in ('text_list', 'share_by_table') else 'set (not null)') }}
+        {{ return('' if rule.get('nullable') or kind in ('text_list', 'share_by_table', 'schema_list', 'field_map',
+                                                          'passthrough_columns') else 'set (not null)') }}
     {%- elif kind == 'choice' -%}
         {{ return('' if value in rule['choices'] else 'one of ' ~ rule['choices'] | join(', ')) }}
     {%- elif kind == 'identifier' -%}
@@ -104,6 +118,12 @@
         {{ return(number_problem(value, rule)) }}
     {%- elif kind == 'date' -%}
         {{ return(date_problem(value)) }}
+    {%- elif kind == 'schema_list' -%}
+        {{ return(schema_list_problem(value)) }}
+    {%- elif kind == 'field_map' -%}
+        {{ return(field_map_problem(value, rule['system'])) }}
+    {%- elif kind == 'passthrough_columns' -%}
+        {{ return(passthrough_columns_problem(value)) }}
     {%- elif kind == 'share_by_table' -%}
         {%- if value is not mapping -%}
             {{ return('a mapping of contract table to a share between 0 and 1, such as {opportunities: 0.05}') }}
@@ -146,6 +166,82 @@
         {{ return(what ~ ' of at least ' ~ low) }}
     {%- endif -%}
     {{ return(what) }}
+{% endmacro %}
+
+
+{#- Several connections: a schema or database.schema, or a list of them, each once. -#}
+{% macro schema_list_problem(value) %}
+    {%- set items = [value] if value is string else value -%}
+    {%- set message = 'a list of schemas (or database.schema), such as [sf_us, sf_eu], each once' -%}
+    {%- if items is not iterable or items is mapping or value is sameas true or value is sameas false -%}
+        {{ return(message) }}
+    {%- endif -%}
+    {%- for item in items -%}
+        {%- if not (item is string and modules.re.fullmatch('[A-Za-z_][A-Za-z0-9_]*([.][A-Za-z_][A-Za-z0-9_]*)?', item)) -%}
+            {{ return(message ~ '; ' ~ item ~ ' is not') }}
+        {%- elif (items | select('equalto', item) | list | length) > 1 -%}
+            {{ return(message ~ '; ' ~ item ~ ' is listed twice') }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return('') }}
+{% endmacro %}
+
+
+{#- A field map: {contract column: source column}, the contract columns those the
+    system supports (field_map_defaults()), the source columns plain names or null. -#}
+{% macro field_map_problem(value, system) %}
+    {%- set supported = field_map_defaults(system).keys() | list -%}
+    {%- if value is not mapping -%}
+        {{ return('a mapping of contract column to source column, such as {segment: customer_tier__c}') }}
+    {%- endif -%}
+    {%- for contract_column, column in value.items() -%}
+        {%- if contract_column not in supported -%}
+            {%- set near = near_matches(contract_column, supported) -%}
+            {{ return('keyed by ' ~ supported | join(', ') ~ ', not ' ~ contract_column
+                ~ ((' (did you mean ' ~ near[0] ~ '?)') if near else '')) }}
+        {%- elif column is not none and not (column is string and modules.re.fullmatch('[A-Za-z_][A-Za-z0-9_]*', column)) -%}
+            {{ return('a mapping to column names (letters, digits and underscores, not starting with a digit); '
+                ~ contract_column ~ ' is ' ~ column) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return('') }}
+{% endmacro %}
+
+
+{#- Passthrough columns: a list of names or of {name, alias, transform}; names and
+    aliases plain names, transform one of passthrough_transforms(), no name twice and
+    none called source_relation. (A name that shadows a contract column is refused at
+    compile time, when the contract is known: check_passthrough_name().) -#}
+{% macro passthrough_columns_problem(value) %}
+    {%- set items = [value] if value is string or value is mapping else value -%}
+    {%- set message = 'a list of column names or of {name, alias, transform}' -%}
+    {%- if items is not iterable or value is sameas true or value is sameas false or value is number -%}
+        {{ return(message) }}
+    {%- endif -%}
+    {%- set names = [] -%}
+    {%- for item in items -%}
+        {%- set entry = item if item is mapping else {'name': item} -%}
+        {%- set unknown_keys = entry.keys() | reject('in', ['name', 'alias', 'transform']) | list -%}
+        {%- set transform = entry.get('transform') or 'text' -%}
+        {%- for key in ['name', 'alias'] if entry.get(key) is not none or key == 'name' -%}
+            {%- if not (entry.get(key) is string and modules.re.fullmatch('[A-Za-z_][A-Za-z0-9_]*', entry.get(key))) -%}
+                {{ return(message ~ '; the ' ~ key ~ ' ' ~ entry.get(key) ~ ' is not a plain name (letters, digits and underscores)') }}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if unknown_keys -%}
+            {{ return(message ~ '; ' ~ unknown_keys | join(', ') ~ ' is not one of name, alias, transform') }}
+        {%- elif transform not in passthrough_transforms() -%}
+            {%- set near = near_matches(transform, passthrough_transforms()) -%}
+            {{ return(message ~ '; transform ' ~ transform ~ ' is not one of ' ~ passthrough_transforms() | join(', ')
+                ~ ((' (did you mean ' ~ near[0] ~ '?)') if near else '')) }}
+        {%- endif -%}
+        {%- set name = (entry.get('alias') or entry['name']) | lower -%}
+        {%- if name in names or name == 'source_relation' -%}
+            {{ return(message ~ '; ' ~ name ~ ' is named twice (or is source_relation, which every row has): give it an alias') }}
+        {%- endif -%}
+        {%- do names.append(name) -%}
+    {%- endfor -%}
+    {{ return('') }}
 {% endmacro %}
 
 

@@ -64,7 +64,24 @@
     that is history by nature (HubSpot's deal_stage, Salesforce's history schema)
     passes versions='all' and gets every row. -#}
 {% macro system_source(source_name, table_name, column_names, versions='current') %}
-    {%- set relation = source(source_name, table_name) -%}
+    {%- set connections = system_connection_relations(source_name, table_name) -%}
+    {%- if connections | length == 1 -%}
+        {{ return(system_source_of_relation(connections[0].relation, source_name, table_name, column_names, versions)) }}
+    {%- endif %}
+    (
+        {%- for connection in connections %}
+        select * from {{ system_source_of_relation(connection.relation, source_name, table_name, column_names,
+                                                   versions, id_prefix=connection.name) }} as connection_{{ loop.index }}
+        {{ "union all" if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+
+{#- system_source() of one connection's table. With id_prefix (several connections),
+    every id column (system_id_column()) is read as '<connection>:<id>', so ids are
+    unique across connections and the models' joins stay inside one connection. -#}
+{% macro system_source_of_relation(relation, source_name, table_name, column_names, versions='current', id_prefix=none) %}
     {%- set present = existing_columns_of(relation) -%}
     {%- set table_exists = present is not none -%}
     {%- set present = present or [] -%}
@@ -73,7 +90,7 @@
     (
         select
         {%- for name in column_names %}
-            {{ system_column_as_text(name, present) }} as {{ adapter.quote(name) }}{{ "," if not loop.last }}
+            {{ system_column_as_text(name, present, source_name, id_prefix) }} as {{ adapter.quote(name) }}{{ "," if not loop.last }}
         {%- endfor %}
         {%- if table_exists %}
         from {{ relation }}
@@ -111,7 +128,7 @@
             from (
                 select
                 {%- for name in read_names %}
-                    {{ system_column_as_text(name, present) }} as {{ adapter.quote(name) }}{{ "," if not loop.last }}
+                    {{ system_column_as_text(name, present, source_name, id_prefix) }} as {{ adapter.quote(name) }}{{ "," if not loop.last }}
                 {%- endfor %}
                 from {{ relation }}
             ) as landed
@@ -123,8 +140,12 @@
     {%- endif %}
 {%- endmacro %}
 
-{% macro system_column_as_text(name, present) -%}
-    {%- if name in present -%}
+{% macro system_column_as_text(name, present, source_name=none, id_prefix=none) -%}
+    {%- if name in present and id_prefix and system_id_column(source_name, name) -%}
+        case when {{ clean_text('cast(' ~ adapter.quote(name) ~ ' as ' ~ dbt.type_string() ~ ')') }} is not null
+            then {{ dbt.concat([sql_literal(id_prefix ~ ':'),
+                                clean_text('cast(' ~ adapter.quote(name) ~ ' as ' ~ dbt.type_string() ~ ')')]) }} end
+    {%- elif name in present -%}
         cast({{ adapter.quote(name) }} as {{ dbt.type_string() }})
     {%- else -%}
         cast(null as {{ dbt.type_string() }})
@@ -155,7 +176,7 @@
 
 {#- Whether a source system's table exists (some are optional). -#}
 {% macro system_table_exists(source_name, table_name) %}
-    {{ return(existing_columns_of(source(source_name, table_name)) is not none) }}
+    {{ return(system_columns_in_any_connection(source_name, table_name) is not none) }}
 {% endmacro %}
 
 

@@ -141,6 +141,96 @@ def check_share_by_table(value: object, project: Project) -> dict:
     return value
 
 
+# The contract columns each system's field map may read from another source column,
+# with the source object (macros/source_systems/custom_fields.sql field_map_defaults()).
+FIELD_MAP_COLUMNS: dict[str, dict[str, str]] = {
+    "salesforce": {"segment": "account", "region": "account", "industry": "account", "country": "account",
+                   "amount": "opportunity", "lost_reason": "opportunity", "source": "opportunity"},
+    "hubspot": {"segment": "company", "region": "company", "industry": "company", "country": "company",
+                "amount": "deal", "lost_reason": "deal", "source": "deal"},
+    "stripe": {"segment": "customer", "region": "customer", "industry": "customer", "country": "customer"},
+}
+# The passthrough variables: (system, object) -> the contract table it feeds.
+PASSTHROUGH_OBJECTS: dict[tuple[str, str], str] = {
+    ("salesforce", "opportunity"): "opportunities", ("salesforce", "account"): "accounts",
+    ("hubspot", "deal"): "opportunities", ("hubspot", "company"): "accounts",
+    ("stripe", "customer"): "accounts", ("stripe", "subscription"): "subscriptions",
+    ("stripe", "invoice"): "invoices",
+}
+# The casts a passthrough may ask for: contract types, never free SQL.
+PASSTHROUGH_TRANSFORMS = ("text", "integer", "number", "boolean", "date", "timestamp")
+_SCHEMA_ENTRY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?")
+
+
+def check_schema_list(value: object) -> list[str]:
+    """Several connections: schemas (or database.schema), each once."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items:
+        raise Invalid(f"{value!r} is not a list of schemas, such as [sf_us, sf_eu]")
+    for item in items:
+        if not isinstance(item, str) or not _SCHEMA_ENTRY.fullmatch(item):
+            raise Invalid(f"{item!r} is not a schema or database.schema (letters, digits and underscores)")
+        if items.count(item) > 1:
+            raise Invalid(f"{item!r} is listed twice")
+    return items
+
+
+def _field_map(system: str) -> Checker:
+    def check(value: object, project: Project) -> dict:
+        supported = list(FIELD_MAP_COLUMNS[system])
+        if not isinstance(value, dict):
+            raise Invalid(f"{value!r} is not a mapping of contract column to source column, "
+                          "such as {segment: customer_tier__c}")
+        for contract_column, column in value.items():
+            if contract_column not in supported:
+                raise Invalid(f"{contract_column!r} is not a column the {system} field map supports "
+                              f"({', '.join(supported)}){did_you_mean(contract_column, supported)}")
+            if column is not None and (not isinstance(column, str) or not IDENTIFIER.fullmatch(column)):
+                raise Invalid(f"{contract_column}: {column!r} is not a column name "
+                              "(letters, digits and underscores, not starting with a digit)")
+        return value
+    return check
+
+
+def _passthrough(system: str, object_name: str) -> Checker:
+    """A list of names or {name, alias, transform}; no name twice, none shadowing a
+    contract column of the table it reaches, none called source_relation."""
+    def check(value: object, project: Project) -> list:
+        from .contract import load_contract
+
+        items = [value] if isinstance(value, (str, dict)) else value
+        if not isinstance(items, list):
+            raise Invalid(f"{value!r} is not a list of column names or of {{name, alias, transform}}")
+        table = PASSTHROUGH_OBJECTS[(system, object_name)]
+        taken = {column.name for column in load_contract(project.contract_sources)[table].columns}
+        names: list[str] = []
+        for item in items:
+            entry = item if isinstance(item, dict) else {"name": item}
+            unknown = sorted(set(entry) - {"name", "alias", "transform"})
+            if unknown:
+                raise Invalid(f"{item!r}: {', '.join(map(str, unknown))} is not one of name, alias, transform"
+                              f"{did_you_mean(unknown[0], ['name', 'alias', 'transform'])}")
+            for key in ("name", "alias"):
+                given = entry.get(key)
+                if (key == "name" or given is not None) and (
+                        not isinstance(given, str) or not IDENTIFIER.fullmatch(given)):
+                    raise Invalid(f"{item!r}: the {key} {given!r} is not a plain column name "
+                                  "(letters, digits and underscores, not starting with a digit)")
+            transform = entry.get("transform") or "text"
+            if transform not in PASSTHROUGH_TRANSFORMS:
+                raise Invalid(f"{item!r}: transform {transform!r} is not one of {', '.join(PASSTHROUGH_TRANSFORMS)}"
+                              f"{did_you_mean(transform, PASSTHROUGH_TRANSFORMS)} (no SQL: only these casts)")
+            name = (entry.get("alias") or entry["name"]).lower()
+            if name in taken:
+                raise Invalid(f"{name!r} is already a column of contract table {table}: "
+                              f"give it an alias, such as {{name: {entry['name']}, alias: {system}_{name}}}")
+            if name in names or name == "source_relation":
+                raise Invalid(f"{name!r} is named twice (or is source_relation, which every row has): give it an alias")
+            names.append(name)
+        return value
+    return check
+
+
 Checker = Callable[[Any, Project], Any]
 
 
@@ -173,6 +263,14 @@ VARIABLE_KINDS: dict[str, Checker] = {
     "hubspot_schema": _plain(check_identifier),
     "hubspot_deal_pipelines": _nullable(_plain(check_text_list)),
     "stripe_schema": _plain(check_identifier),
+    "salesforce_schemas": _nullable(_plain(check_schema_list)),
+    "hubspot_schemas": _nullable(_plain(check_schema_list)),
+    "stripe_schemas": _nullable(_plain(check_schema_list)),
+    "salesforce_field_map": _nullable(_field_map("salesforce")),
+    "hubspot_field_map": _nullable(_field_map("hubspot")),
+    "stripe_field_map": _nullable(_field_map("stripe")),
+    **{f"{system}_{object_name}_passthrough_columns": _nullable(_passthrough(system, object_name))
+       for system, object_name in PASSTHROUGH_OBJECTS},
     "qualified_stage_min_probability": _number(minimum=0, maximum=100),
     "billing_account_id_metadata_key": _nullable(_plain(check_identifier)),
     "billing_match_on_email_domain": _plain(check_boolean),

@@ -56,6 +56,8 @@ final as (
             when won_deals.first_won_date <= subscriptions.first_subscription_date then won_deals.first_won_date
             else subscriptions.first_subscription_date
         end as customer_since
+        -- a source system's source_relation and passthrough columns
+        {{ source_system_extra_selects('accounts', 'accounts') }}
     from accounts
     left join accounts as parents
         on accounts.parent_account_id = parents.account_id

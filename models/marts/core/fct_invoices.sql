@@ -106,6 +106,8 @@ final as (
             end * fx_rates.rate_to_reporting
             as {{ dbt.type_numeric() }}
         ) as amount_outstanding_reporting
+        -- a source system's source_relation and passthrough columns
+        {{ source_system_extra_selects('invoices', 'dated') }}
     from dated
     cross join context
     left join accounts

@@ -139,6 +139,8 @@ final as (
         enriched.amount,
         fx_rates.rate_to_reporting as fx_rate_to_reporting,
         cast(enriched.amount * fx_rates.rate_to_reporting as {{ dbt.type_numeric() }}) as amount_reporting
+        -- a source system's source_relation and passthrough columns
+        {{ source_system_extra_selects('opportunities', 'enriched') }}
     from enriched
     cross join context
     left join accounts

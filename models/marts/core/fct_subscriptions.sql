@@ -52,6 +52,8 @@ final as (
             normalised.amount / normalised.months_per_billing_interval * fx_rates.rate_to_reporting
             as {{ dbt.type_numeric() }}
         ) as mrr_reporting
+        -- a source system's source_relation and passthrough columns
+        {{ source_system_extra_selects('subscriptions', 'normalised') }}
     from normalised
     left join accounts
         on normalised.account_id = accounts.account_id

@@ -24,6 +24,8 @@ parsed as (
         {{ web_domain('domain') }} as domain,
         -- timestamps
         {{ parse_timestamp('created_at') }} as created_at
+        -- a source system's source_relation and passthrough columns (var *_passthrough_columns)
+        {{ source_system_extra_selects('accounts', 'source', typed=true) }}
     from source
 )
 

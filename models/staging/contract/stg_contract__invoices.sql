@@ -22,6 +22,8 @@ parsed as (
         {{ parse_timestamp('due_at') }} as due_at,
         {{ parse_timestamp('paid_at') }} as paid_at,
         {{ parse_timestamp('voided_at') }} as voided_at
+        -- a source system's source_relation and passthrough columns (var *_passthrough_columns)
+        {{ source_system_extra_selects('invoices', 'source', typed=true) }}
     from source
 )
 

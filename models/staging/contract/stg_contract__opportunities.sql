@@ -28,6 +28,8 @@ parsed as (
         -- dates
         {{ parse_timestamp('created_at') }} as created_at,
         {{ parse_date('close_date') }} as close_date
+        -- a source system's source_relation and passthrough columns (var *_passthrough_columns)
+        {{ source_system_extra_selects('opportunities', 'source', typed=true) }}
     from source
 )
 

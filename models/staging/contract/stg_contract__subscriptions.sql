@@ -21,6 +21,8 @@ parsed as (
         {{ clean_text('product') }} as product,
         {{ parse_number('quantity') }} as quantity,
         {{ parse_enum('cancel_reason') }} as cancel_reason
+        -- a source system's source_relation and passthrough columns (var *_passthrough_columns)
+        {{ source_system_extra_selects('subscriptions', 'source', typed=true) }}
     from source
 )
 

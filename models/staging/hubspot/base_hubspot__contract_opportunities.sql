@@ -68,7 +68,11 @@ final as (
         deals.analytics_source as source,
         deals.forecast_category,
         cast(coalesce(deals.probability_percent, stages.default_probability) as {{ dbt.type_string() }}) as probability,
-        deals.closed_lost_reason as lost_reason
+        deals.closed_lost_reason as lost_reason,
+        {{ source_relation_of('hubspot', 'deals.deal_id') }} as source_relation
+        {%- for column in passthrough_columns('hubspot', 'deal') %},
+        deals.{{ adapter.quote(column.name) }}
+        {%- endfor %}
     from deals
     left join stages
         on deals.stage_id = stages.stage_id

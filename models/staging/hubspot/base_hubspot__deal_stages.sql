@@ -2,7 +2,10 @@
 -- order and flags. Shared by the stage, deal and deal history models, which all name a
 -- stage the same way: its label, or '<pipeline label> / <stage label>' when the label
 -- occurs in more than one selected pipeline (so the contract's stage key stays unique).
-with pipelines as (
+-- Pipeline and stage ids are shared across portals (several connections, var
+-- hubspot_schemas: 'default', 'closedwon'), so one row per id is kept: the first by
+-- label and display order.
+with landed_pipelines as (
     select
         {{ clean_text('pipeline_id') }} as pipeline_id,
         {{ clean_text('label') }} as pipeline_label,
@@ -12,7 +15,20 @@ with pipelines as (
         and {{ hubspot_pipeline_filter('pipeline_id') }}
 ),
 
-stages as (
+pipelines as (
+    select pipeline_id, pipeline_label, pipeline_display_order
+    from (
+        select
+            landed_pipelines.*,
+            row_number() over (
+                partition by pipeline_id order by pipeline_label, pipeline_display_order
+            ) as rank_within_id
+        from landed_pipelines
+    ) as ranked
+    where rank_within_id = 1
+),
+
+landed_stages as (
     select
         {{ clean_text('stage_id') }} as stage_id,
         {{ clean_text('pipeline_id') }} as pipeline_id,
@@ -24,6 +40,19 @@ stages as (
         {{ parse_boolean('is_closed') }} as closed_flag
     from {{ system_source('hubspot', 'deal_pipeline_stage', ['stage_id', 'pipeline_id', 'label', 'display_order', 'probability', 'closed_won', 'is_closed', 'active', '_fivetran_deleted']) }} as deal_pipeline_stage
     where {{ is_live(['_fivetran_deleted']) }}
+),
+
+stages as (
+    select stage_id, pipeline_id, stage_label, stage_display_order, probability_percent, closed_won, closed_flag
+    from (
+        select
+            landed_stages.*,
+            row_number() over (
+                partition by stage_id, pipeline_id order by stage_label, stage_display_order
+            ) as rank_within_id
+        from landed_stages
+    ) as ranked
+    where rank_within_id = 1
 ),
 
 -- Pipelines in display order, 0 for the first: with several pipelines a stage's order

@@ -5,14 +5,17 @@
 -- account's name, segment and owner. References are passed through as Salesforce holds
 -- them: one to an account that is not landed at all is the contract's to null and
 -- report. Region stays NULL: Salesforce has no region field (billing_state is not a
--- region).
+-- region). Segment, region, industry and country can be read from other fields (var
+-- salesforce_field_map), and var salesforce_account_passthrough_columns adds columns.
+{%- do require_custom_columns('salesforce', 'account') %}
 with all_accounts as (
     select
         *,
         not {{ is_live(salesforce_deleted_flags()) }} as account_is_deleted
     from {{ system_source('salesforce', 'account', [
-        'id', 'name', 'created_date', 'parent_id', 'industry', 'billing_country', 'website',
-        'owner_id', 'segment__c', 'is_deleted', '_fivetran_deleted']) }} as accounts
+        'id', 'name', 'created_date', 'parent_id', 'website', 'owner_id', 'is_deleted', '_fivetran_deleted']
+        + mapped_columns_of('salesforce', 'account')
+        + passthrough_source_columns('salesforce', 'account')) }} as accounts
 ),
 
 -- the accounts live rows name: deals, tasks, events, converted leads, child accounts
@@ -51,12 +54,15 @@ final as (
         {{ clean_text('name') }} as account_name,
         {{ system_timestamp('created_date') }} as created_at,
         {{ clean_text('parent_id') }} as parent_account_id,
-        {{ clean_text('industry') }} as industry,
-        {{ parse_enum('segment__c') }} as segment,
-        {{ clean_text('billing_country') }} as country,
+        {{ mapped_field('salesforce', 'industry', clean_text) }} as industry,
+        {{ mapped_field('salesforce', 'segment', parse_enum) }} as segment,
+        {{ mapped_field('salesforce', 'region', clean_text) }} as region,
+        {{ mapped_field('salesforce', 'country', clean_text) }} as country,
         {{ clean_text('owner_id') }} as owner_user_id,
         {{ clean_text('website') }} as domain,
-        {{ boolean_text('account_is_deleted') }} as is_deleted
+        {{ boolean_text('account_is_deleted') }} as is_deleted,
+        {{ source_relation_of('salesforce', clean_text('id')) }} as source_relation
+        {{- passthrough_selects('salesforce', 'account') }}
     from accounts
 )
 

@@ -10,14 +10,32 @@
     'created_at': 'customers.created_at',
     'domain': 'customers.email_domain',
     'is_deleted': "case when customers.is_deleted then 'true' else 'false' end",
+    'segment': 'customers.segment',
+    'region': 'customers.region',
+    'industry': 'customers.industry',
+    'country': 'customers.country',
 } %}
+{#- beyond the contract: source_relation, the CRM's account passthroughs (NULL for a
+    customer of its own), then Stripe's customer passthroughs (NULL for a CRM account) -#}
+{%- set crm_extras = source_system_extra_columns('accounts', crm_only=true) | map(attribute='name') | list %}
+{%- set customer_extras = passthrough_columns('stripe', 'customer') | map(attribute='name') | list %}
+{%- set extras = source_system_extra_columns('accounts') | map(attribute='name') | list %}
 select
     crm_accounts._source_line,
     crm_accounts._source_file,
     crm_accounts._source_error,
     crm_accounts._source_text,
     {%- for column in columns %}
-    crm_accounts.{{ column.name }}{{ "," if not loop.last }}
+    crm_accounts.{{ column.name }},
+    {%- endfor %}
+    {%- for name in extras %}
+    {% if name == 'source_relation' and not crm_extras -%}
+    {{ sql_literal(crm_source()) }}
+    {%- elif name in crm_extras -%}
+    crm_accounts.{{ adapter.quote(name) }}
+    {%- else -%}
+    cast(null as {{ dbt.type_string() }})
+    {%- endif %} as {{ adapter.quote(name) }}{{ "," if not loop.last }}
     {%- endfor %}
 from {{ contract_source('accounts', crm_only=true) }} as crm_accounts
 
@@ -29,8 +47,16 @@ select
     cast(null as {{ dbt.type_string() }}) as {{ landed }},
     {%- endfor %}
     {%- for column in columns %}
-    {{ from_customers.get(column.name, 'cast(null as ' ~ dbt.type_string() ~ ')') }} as {{ column.name }}
-    {{- "," if not loop.last }}
+    {{ from_customers.get(column.name, 'cast(null as ' ~ dbt.type_string() ~ ')') }} as {{ column.name }},
+    {%- endfor %}
+    {%- for name in extras %}
+    {% if name == 'source_relation' -%}
+    {{ source_relation_of('stripe', 'customers.customer_id') }}
+    {%- elif name in customer_extras -%}
+    customers.{{ adapter.quote(name) }}
+    {%- else -%}
+    cast(null as {{ dbt.type_string() }})
+    {%- endif %} as {{ adapter.quote(name) }}{{ "," if not loop.last }}
     {%- endfor %}
 from {{ ref('base_stripe__customers') }} as customers
 where customers.matched_by is null

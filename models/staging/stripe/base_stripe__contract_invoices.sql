@@ -4,7 +4,8 @@
 -- subscriptions (never billed) is not named. Deleted and test-mode invoices are left out.
 {%- set invoice_columns = ['id', 'customer_id', 'subscription_id', 'status', 'created', 'due_date', 'total', 'tax',
     'currency', 'status_transitions_finalized_at', 'status_transitions_paid_at', 'status_transitions_voided_at',
-    'is_deleted', 'livemode'] %}
+    'is_deleted', 'livemode'] + passthrough_source_columns('stripe', 'invoice') %}
+{%- do require_custom_columns('stripe', 'invoice') %}
 with invoices as (
     select * from {{ system_source('stripe', 'invoice', invoice_columns) }} as invoice
     where {{ is_live(['is_deleted']) }}
@@ -34,7 +35,9 @@ select
     subscriptions.subscription_id,
     {{ system_timestamp('invoices.due_date') }} as due_at,
     {{ system_timestamp('invoices.status_transitions_paid_at') }} as paid_at,
-    {{ system_timestamp('invoices.status_transitions_voided_at') }} as voided_at
+    {{ system_timestamp('invoices.status_transitions_voided_at') }} as voided_at,
+    {{ source_relation_of('stripe', clean_text('invoices.id')) }} as source_relation
+    {{- passthrough_selects('stripe', 'invoice', 'invoices') }}
 from invoices
 left join {{ ref('base_stripe__customers') }} as customers
     on customers.customer_id = {{ clean_text('invoices.customer_id') }}

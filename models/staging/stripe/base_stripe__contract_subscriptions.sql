@@ -19,7 +19,11 @@
 -- subscriptions (the first payment never succeeded) and those that ended before their
 -- trial did.
 {%- set subscription_columns = ['id', 'customer_id', 'status', 'created', 'start_date', 'trial_end',
-    'canceled_at', 'ended_at', 'cancellation_details_reason', 'livemode'] %}
+    'canceled_at', 'ended_at', 'cancellation_details_reason', 'livemode']
+    + passthrough_source_columns('stripe', 'subscription') %}
+{#- var stripe_subscription_passthrough_columns: carried on every period of the subscription -#}
+{%- set passthrough_names = passthrough_columns('stripe', 'subscription') | map(attribute='name') | list %}
+{%- do require_custom_columns('stripe', 'subscription') %}
 with subscription_rows as (
     {% if system_table_exists('stripe', 'subscription_history') -%}
     -- Fivetran's history: the version in force now
@@ -40,6 +44,7 @@ subscriptions as (
         cast({{ parse_timestamp(system_timestamp(
             "coalesce(subscription_rows.ended_at, case when lower(subscription_rows.status) = 'canceled' then subscription_rows.canceled_at end)")) }} as date) as ended_on,
         lower({{ clean_text('subscription_rows.cancellation_details_reason') }}) as cancellation_reason
+        {{- passthrough_selects('stripe', 'subscription', 'subscription_rows') }}
     from subscription_rows
     left join {{ ref('base_stripe__customers') }} as customers
         on customers.customer_id = {{ clean_text('subscription_rows.customer_id') }}
@@ -307,7 +312,11 @@ periods as (
             when subscriptions.ended_on is null or priced.next_effective_from < subscriptions.ended_on then null
             when subscriptions.cancellation_reason in ('payment_failed', 'payment_disputed') then 'involuntary'
             else 'voluntary'
-        end as cancel_reason
+        end as cancel_reason,
+        {{ source_relation_of('stripe', 'subscriptions.subscription_id') }} as source_relation
+        {%- for name in passthrough_names %},
+        subscriptions.{{ adapter.quote(name) }}
+        {%- endfor %}
     from subscriptions
     left join priced
         on priced.subscription_id = subscriptions.subscription_id
@@ -332,7 +341,11 @@ final as (
         latest.currency,
         latest.product,
         latest.quantity,
-        cast(null as {{ dbt.type_string() }}) as cancel_reason
+        cast(null as {{ dbt.type_string() }}) as cancel_reason,
+        latest.source_relation
+        {%- for name in passthrough_names %},
+        latest.{{ adapter.quote(name) }}
+        {%- endfor %}
     from unreadable_lines
     inner join (
         select

@@ -8,6 +8,10 @@
 -- that happened, so they must keep an account (Fivetran's stripe package keeps them).
 {%- set metadata_key = var('billing_account_id_metadata_key', 'crm_account_id') %}
 {%- do require_system_table('stripe', 'customer') %}
+{%- do require_custom_columns('stripe', 'customer') %}
+{#- the customer's custom fields (var stripe_field_map) and passthrough columns -#}
+{%- set custom_names = ['segment', 'region', 'industry', 'country']
+    + passthrough_columns('stripe', 'customer') | map(attribute='name') | list %}
 with customers as (
     select
         {{ clean_text('id') }} as customer_id,
@@ -20,9 +24,15 @@ with customers as (
         {%- else -%}
         cast(null as {{ dbt.type_string() }})
         {%- endif %} as metadata_account_id,
-        not {{ is_live(['is_deleted', '_fivetran_deleted']) }} as is_deleted
+        not {{ is_live(['is_deleted', '_fivetran_deleted']) }} as is_deleted,
+        {%- for contract_column in ['segment', 'region', 'industry', 'country'] %}
+        {{ mapped_field('stripe', contract_column, parse_enum if contract_column == 'segment' else clean_text) }}
+            as {{ contract_column }}{{ "," if not loop.last }}
+        {%- endfor %}
+        {{- passthrough_selects('stripe', 'customer') }}
     from {{ system_source('stripe', 'customer', [
-        'id', 'name', 'email', 'created', 'metadata', 'is_deleted', '_fivetran_deleted', 'livemode']) }} as customer
+        'id', 'name', 'email', 'created', 'metadata', 'is_deleted', '_fivetran_deleted', 'livemode']
+        + mapped_columns_of('stripe', 'customer') + passthrough_source_columns('stripe', 'customer')) }} as customer
     where coalesce({{ parse_boolean('livemode') }}, true)
 ),
 
@@ -54,6 +64,9 @@ matched as (
         customers.created_at,
         customers.metadata_account_id,
         customers.is_deleted,
+        {%- for name in custom_names %}
+        customers.{{ adapter.quote(name) }},
+        {%- endfor %}
         by_id.account_id as account_id_from_metadata,
         {% if var('billing_match_on_email_domain', true) -%}
         case when by_domain.accounts = 1 then by_domain.account_id end
@@ -76,6 +89,9 @@ select
     created_at,
     metadata_account_id,
     is_deleted,
+    {%- for name in custom_names %}
+    {{ adapter.quote(name) }},
+    {%- endfor %}
     coalesce(account_id_from_metadata, account_id_from_domain, customer_id) as account_id,
     case
         when account_id_from_metadata is not null then 'metadata'
