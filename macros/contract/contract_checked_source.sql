@@ -238,13 +238,9 @@
     {%- endfor -%}
     {%- set on_date = 'coalesce(' ~ (dates | join(', ')) ~ ')' if dates | length > 1 else dates[0] -%}
     {%- set amount = parse_contract_value('raw_row.' ~ conversion.amount, 'money') -%}
-    {#- "a rate on or before the date" is "the currency's first rate is on or before
-        it": an equality lookup into one row per currency, where the range condition
-        against every rate made each row meet every earlier rate of its currency. -#}
     {%- set condition = amount ~ ' is not null and ' ~ currency ~ ' != ' ~ sql_literal(checked_var('reporting_currency'))
-        ~ ' and not exists (select 1 from (select currency, min(rate_date) as first_rate_date from '
-        ~ ref('stg_contract__fx_rates') ~ ' group by currency) as rates'
-        ~ ' where rates.currency = ' ~ currency ~ ' and rates.first_rate_date <= ' ~ on_date ~ ')' -%}
+        ~ ' and not exists (select 1 from ' ~ ref('stg_contract__fx_rates') ~ ' as rates'
+        ~ ' where rates.currency = ' ~ currency ~ ' and rates.rate_date <= ' ~ on_date ~ ')' -%}
     {%- set day = 'cast(' ~ on_date ~ ' as ' ~ dbt.type_string() ~ ')' -%}
     {{ return({'column': conversion.currency, 'condition': condition,
         'reason_sql': dbt.concat(["'no exchange rate in force: add a rate for '", currency,

@@ -39,10 +39,7 @@ final as (
     from readings
     inner join opportunity_history
         on opportunity_history.valid_from <= readings.read_on
-        -- a state still in force holds until the end of time: two plain inequalities,
-        -- which engines join on sorted keys (DuckDB's IEJoin), where the OR forced a
-        -- nested loop of every reading against every state
-        and coalesce(opportunity_history.valid_to, cast('9999-12-31' as date)) > readings.read_on
+        and (opportunity_history.valid_to is null or opportunity_history.valid_to > readings.read_on)
 )
 
 select * from final
