@@ -17,7 +17,8 @@ INCREMENTAL_FACTS = ["fct_activities", "fct_invoices", "fct_mrr_monthly", "fct_o
 
 def _day_one(folder: Path) -> None:
     """The tiny company plus a second, open deal with history, activities, an open
-    invoice and a failed payment on it: up to 2024-03-01."""
+    invoice and a failed payment on it (older than the lookback window: only its
+    invoice's new payment brings it back): up to 2024-03-01."""
     write_csv(folder, "opportunity_stages", [
         {"stage_name": "Prospecting", "stage_order": "1", "is_qualified": "0", "is_closed": "0", "is_won": "0"},
         {"stage_name": "Closed Won", "stage_order": "6", "is_qualified": "1", "is_closed": "1", "is_won": "1"},
@@ -34,7 +35,7 @@ def _day_one(folder: Path) -> None:
     _invoices(folder, i2_status="open", i2_paid_at="")
     write_csv(folder, "payments", [
         {"payment_id": "P1", "invoice_id": "I1", "attempted_at": "2024-03-01T00:00:00Z", "amount": "1200.00", "currency": "EUR", "status": "succeeded"},
-        {"payment_id": "P2", "invoice_id": "I2", "attempted_at": "2024-03-01T12:00:00Z", "amount": "100.00", "currency": "EUR", "status": "failed"},
+        {"payment_id": "P2", "invoice_id": "I2", "attempted_at": "2024-02-20T12:00:00Z", "amount": "100.00", "currency": "EUR", "status": "failed"},
     ])
 
 
