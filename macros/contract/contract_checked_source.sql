@@ -19,20 +19,33 @@
     {%- set checks = contract_row_checks(table_name, columns, key) -%}
     {%- set optional_references = contract_optional_references(table_name, columns) -%}
     (
-        with checked as (
+        {#- the checks run once, for the number of the first that fails: naming its column
+            and its reason in two CASEs of the conditions ran every check twice -#}
+        with numbered as (
             select
                 raw_row.*,
                 case
                     {%- for check in checks %}
-                    when {{ check.condition }} then '{{ check.column }}'
+                    when {{ check.condition }} then {{ loop.index }}
+                    {%- endfor %}
+                end as dq_check_number
+            from {{ contract_source(table_name) }} as raw_row
+        ),
+
+        checked as (
+            select
+                raw_row.*,
+                case raw_row.dq_check_number
+                    {%- for check in checks %}
+                    when {{ loop.index }} then '{{ check.column }}'
                     {%- endfor %}
                 end as dq_column_before_keys,
-                case
+                case raw_row.dq_check_number
                     {%- for check in checks %}
-                    when {{ check.condition }} then {{ check.reason_sql or sql_literal(check.reason) }}
+                    when {{ loop.index }} then {{ check.reason_sql or sql_literal(check.reason) }}
                     {%- endfor %}
                 end as dq_reason_before_keys
-            from {{ contract_source(table_name) }} as raw_row
+            from numbered as raw_row
         ),
 
         ranked as (

@@ -26,6 +26,10 @@
 {%- endmacro %}
 
 {% macro parse_money(column) -%}
+    {{ return(adapter.dispatch('parse_money', 'revops')(column)) }}
+{%- endmacro %}
+
+{% macro default__parse_money(column) -%}
     {{ try_cast(finite_number_text(column), dbt.type_numeric()) }}
 {%- endmacro %}
 

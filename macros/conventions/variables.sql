@@ -55,6 +55,8 @@
         'gross_margin': {'kind': 'number', 'min': 0, 'max': 1},
         'engagement_activity_types': {'kind': 'text_list'},
         'kpi_frames_materialized': {'kind': 'choice', 'choices': ['table', 'view']},
+        'incremental_facts': {'kind': 'boolean'},
+        'incremental_lookback_days': {'kind': 'integer', 'min': 0},
     }) }}
 {% endmacro %}
 

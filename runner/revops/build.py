@@ -114,6 +114,10 @@ def build_warehouse(
         staging = _staging_path(warehouse)
         shutil.rmtree(staging.parent, ignore_errors=True)  # the last failed build, if any
         staging.parent.mkdir(parents=True)
+        if options.dbt_vars().get("incremental_facts") is True and warehouse.is_file():
+            # incremental facts extend the published build: start from a copy of it (the
+            # published file itself is still only replaced by the rename below)
+            shutil.copyfile(warehouse, staging)
         outcome = invoke_dbt(
             project,
             ["build"],

@@ -290,6 +290,8 @@ VARIABLE_KINDS: dict[str, Checker] = {
     "gross_margin": _number(minimum=0, maximum=1),
     "engagement_activity_types": _nullable(_plain(check_text_list)),
     "kpi_frames_materialized": _choice("table", "view"),
+    "incremental_facts": _plain(check_boolean),
+    "incremental_lookback_days": _number(integer=True, minimum=0),
 }
 
 

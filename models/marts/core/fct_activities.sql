@@ -1,7 +1,14 @@
 -- One row per activity (email, call, meeting...) on an account, with the account's
 -- target flag, segment and region.
+{{ incremental_fact_config(unique_key='activity_id') }}
+
 with activities as (
     select * from {{ ref('stg_contract__activities') }}
+    {%- if is_incremental() %}
+    -- an incremental run (incremental_facts): the lookback window's activities
+    where occurred_at is null
+        or cast(occurred_at as date) >= {{ incremental_cutoff('occurred_date') }}
+    {%- endif %}
 ),
 
 accounts as (

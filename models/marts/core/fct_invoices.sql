@@ -1,12 +1,28 @@
 -- One row per invoice: billed amounts (total includes tax; net = total - tax), what
 -- was paid, what is still outstanding at the as-of date, and lateness. Converted at
 -- the rate in force on the issue date.
-with invoices as (
-    select * from {{ ref('stg_contract__invoices') }}
+{{ incremental_fact_config(unique_key='invoice_id') }}
+
+with payments as (
+    select * from {{ ref('stg_contract__payments') }}
 ),
 
-payments as (
-    select * from {{ ref('stg_contract__payments') }}
+invoices as (
+    select * from {{ ref('stg_contract__invoices') }}
+    {%- if is_incremental() %}
+    -- an incremental run (incremental_facts): the invoices issued, paid, voided or paid
+    -- at in the lookback window, and every unpaid one (its lateness moves with as_of)
+    {%- set cutoff = incremental_cutoff('issued_date') %}
+    where status in ('open', 'uncollectible')
+        or issued_at is null
+        or cast(issued_at as date) >= {{ cutoff }}
+        or cast(paid_at as date) >= {{ cutoff }}
+        or cast(voided_at as date) >= {{ cutoff }}
+        or invoice_id in (
+            select payments.invoice_id from payments
+            where cast(payments.attempted_at as date) >= {{ cutoff }}
+        )
+    {%- endif %}
 ),
 
 accounts as (

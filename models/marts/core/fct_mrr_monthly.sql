@@ -10,6 +10,10 @@
 --   churn        >0 -> 0
 -- so starting MRR + new + expansion + reactivation - contraction - churn = ending MRR
 -- for any set of rows. Months with no MRR before or after are left out.
+-- Incremental (incremental_facts): whole months are replaced, from the month holding
+-- the lookback window's start on (the month of the as-of date always among them).
+{{ incremental_fact_config(unique_key='month_start') }}
+
 with subscriptions as (
     select * from {{ ref('fct_subscriptions') }}
     where mrr_reporting is not null
@@ -138,6 +142,11 @@ final as (
     from classified
     left join accounts
         on classified.account_id = accounts.account_id
+    {%- if is_incremental() %}
+    -- every month is still computed (the movement reads the months before it); only the
+    -- recent ones are written
+    where classified.month_start >= {{ dbt.date_trunc('month', incremental_cutoff('month_start')) }}
+    {%- endif %}
 )
 
 select * from final

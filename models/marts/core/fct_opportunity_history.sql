@@ -4,8 +4,25 @@
 -- valid_from <= D < valid_to; that is what slip, pull-in and pipeline-at-a-date
 -- analyses read. Amounts convert at the deal's own rate (see fct_opportunities), so a
 -- change of exchange rate never looks like a change of deal size.
+-- Incremental (incremental_facts): a deal's whole history is replaced when it changed
+-- or was created in the lookback window.
+{{ incremental_fact_config(unique_key='opportunity_id') }}
+-- the incremental run's deals read these:
+-- depends_on: {{ ref('stg_contract__opportunity_history') }}
+-- depends_on: {{ ref('stg_contract__opportunities') }}
+
 with states as (
     select * from {{ ref('int_opportunity_states') }}
+    {%- if is_incremental() %}
+    {%- set cutoff = incremental_cutoff('valid_from') %}
+    where opportunity_id in (
+        select history.opportunity_id from {{ ref('stg_contract__opportunity_history') }} as history
+        where cast(history.changed_at as date) >= {{ cutoff }}
+        union all
+        select deals.opportunity_id from {{ ref('stg_contract__opportunities') }} as deals
+        where cast(deals.created_at as date) >= {{ cutoff }}
+    )
+    {%- endif %}
 ),
 
 opportunities as (

@@ -1,6 +1,8 @@
 -- One row per payment attempt. A refund is its own row (status refunded) carrying the
 -- money returned, so collected cash = succeeded - refunded. A failed attempt is
 -- recovered when a later attempt on the same invoice succeeded.
+{{ incremental_fact_config(unique_key='payment_id') }}
+
 with payments as (
     select * from {{ ref('stg_contract__payments') }}
 ),
@@ -29,6 +31,16 @@ later_successes as (
     where failed.status = 'failed'
     group by failed.payment_id
 ),
+{%- if is_incremental() %}
+
+-- an incremental run (incremental_facts): every payment of an invoice with an attempt
+-- in the lookback window, since a new success recovers the invoice's earlier failures
+touched_invoices as (
+    select distinct invoice_id
+    from payments
+    where cast(attempted_at as date) >= {{ incremental_cutoff('attempted_date') }}
+),
+{%- endif %}
 
 final as (
     select
@@ -69,6 +81,11 @@ final as (
     left join fx_rates
         on payments.currency = fx_rates.currency
         and cast(payments.attempted_at as date) = fx_rates.rate_day
+    {%- if is_incremental() %}
+    where payments.attempted_at is null
+        or cast(payments.attempted_at as date) >= {{ incremental_cutoff('attempted_date') }}
+        or payments.invoice_id in (select touched_invoices.invoice_id from touched_invoices)
+    {%- endif %}
 )
 
 select * from final
