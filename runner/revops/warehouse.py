@@ -93,13 +93,13 @@ class read_only_connection:
         return False
 
 
-class attached_read_only:
+class attached_read_only(read_only_connection):
     """An in-memory DuckDB connection with the warehouse attached read-only under
     `catalog` (and in use), for SQL that names its catalog (MetricFlow's); the same
     checks and errors as read_only_connection."""
 
     def __init__(self, warehouse: Path, catalog: str):
-        self.warehouse = warehouse
+        super().__init__(warehouse)
         self.catalog = catalog
 
     def __enter__(self):
@@ -116,9 +116,3 @@ class attached_read_only:
             self.connection.close()
             raise _open_failed(self.warehouse, error) from None
         return self.connection
-
-    def __exit__(self, exc_type, exc, traceback):
-        self.connection.close()
-        if is_damage(exc):
-            raise not_a_warehouse(self.warehouse, str(exc).splitlines()[0]) from None
-        return False
