@@ -351,3 +351,26 @@ def test_the_account_months_give_the_scorecards_mrr_and_its_net_movement(project
     for label, account_mrr, movement in compared:
         assert math.isclose(float(account_mrr), mrr[(label, "all")], rel_tol=1e-9), label
         assert math.isclose(float(movement), net_new[(label, "all")], rel_tol=1e-9, abs_tol=1e-6), label
+
+
+@pytest.mark.slow
+def test_the_stage_flow_and_priced_periods_count_the_facts_rows(project, tiny_warehouse, demo_warehouse):
+    """opportunity_stage_entries and the priced-period metrics (sem_facts.yml) count and
+    sum their facts' rows by the day they start. The tiny company, by hand: its one deal
+    is created in January 2024 and its one subscription starts in February at 1,200 EUR a year, 110 USD a month at 1.10."""
+    rows = query_metrics(project, tiny_warehouse, ["opportunity_stage_entries", "priced_periods_started",
+                                                   "priced_period_mrr_started"], ["metric_time__month"]).rows
+    assert {(_period(month), entries, periods, float(mrr)) for month, entries, periods, mrr in rows} == {
+        ("2024-01-01", 1, 0, 0.0), ("2024-02-01", 0, 1, 110.0)}
+
+    # the demo, by stage, against the history table itself
+    side = DuckDBSide(project, demo_warehouse)
+    flow = {(_period(month), stage): (entries, float(amount)) for month, stage, entries, amount in query_metrics(
+        project, demo_warehouse, ["opportunity_stage_entries", "opportunity_stage_entry_amount"],
+        ["metric_time__month", "opportunity_state__stage_name"]).rows if entries}
+    expected = {(_period(month), stage): (entries, float(amount)) for month, stage, entries, amount in side.rows(
+        "select date_trunc('month', valid_from), stage_name, count(*), sum(amount_reporting) "
+        "from core.fct_opportunity_history where not is_excluded group by 1, 2", [])}
+    assert len(expected) > 50 and flow.keys() == expected.keys()
+    for key, (entries, amount) in expected.items():
+        assert flow[key][0] == entries and math.isclose(flow[key][1], amount, rel_tol=1e-9, abs_tol=1e-6), key
