@@ -229,7 +229,10 @@ def test_publish_keeps_writers_out_and_lets_readers_be(tmp_path):
 def test_ctrl_c_during_a_build_says_interrupted_exits_130_and_publishes_nothing(tiny_company, tmp_path):
     warehouse = tmp_path / "revops.duckdb"
     building = tmp_path / ".revops.building" / "revops.duckdb"
-    process = revops_process("build", "--data", str(tiny_company), "--warehouse", str(warehouse))
+    # A shell starting this suite in the background (`.ci/run &`) leaves SIGINT ignored,
+    # and Python then keeps it ignored: give the build the default a terminal would.
+    process = revops_process("build", "--data", str(tiny_company), "--warehouse", str(warehouse),
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # Into the dbt build proper: wait for its first node line, not for a fixed time (on a
     # loaded machine one second after the file appears can still be dbt's parse).
     seen = []
