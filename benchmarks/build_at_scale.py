@@ -2,6 +2,7 @@
 --systems, also land it as Salesforce and Stripe tables (revops demo --elt-landing)
 and build it through those adapters.
 
+The build is `revops build`'s: data tests, no unit tests unless --unit-tests.
 Measures wall time and peak memory of each step (a child process each, so the
 numbers are the step's own). Speed and memory are measured here, never asserted in
 tests: machines differ.
@@ -43,12 +44,13 @@ from pathlib import Path
 from revops.build import BuildOptions, build_warehouse
 from revops.project import Project
 data, warehouse, out, threads = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+unit_tests = sys.argv[5] == "unit-tests"
 nodes, started = [], time.monotonic()
 def on_progress(node):
     nodes.append({"resource_type": node.resource_type, "name": node.name, "status": node.status,
                   "seconds": node.seconds, "finished_at": time.monotonic() - started})
-build_warehouse(Project.locate(), BuildOptions(warehouse=warehouse, data_dir=data, threads=threads),
-                on_progress=on_progress)
+build_warehouse(Project.locate(), BuildOptions(warehouse=warehouse, data_dir=data, threads=threads,
+                                               unit_tests=unit_tests), on_progress=on_progress)
 out.write_text(json.dumps({"seconds": time.monotonic() - started, "nodes": nodes}))
 """
 
@@ -163,7 +165,8 @@ def top_models(build: dict, count: int = TOP_MODELS) -> list[dict]:
     return [{"name": node["name"], "seconds": round(node["seconds"], 2)} for node in models[:count]]
 
 
-def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep: Path | None = None) -> dict:
+def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep: Path | None = None,
+              unit_tests: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         data, warehouse = scratch / "data", scratch / "revops.duckdb"
@@ -176,7 +179,7 @@ def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep
         (scratch / "landing.duckdb").unlink()
         nodes_file = scratch / "nodes.json"
         build_seconds, peak = measured([sys.executable, "-c", _BUILD_CHILD, str(data), str(warehouse),
-                                        str(nodes_file), str(threads)])
+                                        str(nodes_file), str(threads), "unit-tests" if unit_tests else "-"])
         build = json.loads(nodes_file.read_text())
         raw_file = scratch / "raw_sql.json"
         with raw_file.open("w") as out:
@@ -194,6 +197,7 @@ def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep
             "scale": scale,
             "raw_rows": rows,
             "threads": threads,
+            "unit_tests": unit_tests,
             "generate_seconds": round(generate_seconds, 2),
             "landing_seconds": round(landing_seconds, 2),
             "landing_peak_rss_mib": round(landing_peak),
@@ -247,6 +251,8 @@ def main() -> None:
                         help="also build through the Salesforce and Stripe adapters")
     parser.add_argument("--json", type=Path, help="write every figure to this JSON file")
     parser.add_argument("--keep", type=Path, help="keep each built warehouse, as KEEP/scale-<scale>/revops.duckdb")
+    parser.add_argument("--unit-tests", action="store_true",
+                        help="build as `revops build --unit-tests` does (by default, without dbt's unit tests)")
     args = parser.parse_args()
     revops = [sys.executable, "-m", "revops"]
     header = (f"{'scale':>6} {'raw rows':>10} {'generate s':>11} {'landing s':>10} {'build s':>8}"
@@ -257,7 +263,7 @@ def main() -> None:
     print(header, flush=True)
     results = []
     for scale in args.scale or [1.0]:
-        result = run_scale(scale, args.threads, args.systems, revops, args.keep)
+        result = run_scale(scale, args.threads, args.systems, revops, args.keep, args.unit_tests)
         results.append(result)
         by_type = result["phases"]["node_seconds_by_type"]
         line = (f"{scale:>6g} {result['raw_rows']:>10,} {result['generate_seconds']:>11.1f}"

@@ -164,13 +164,16 @@ def _parse_vars(pairs: tuple[str, ...], project: Project) -> dict:
               help="dbt threads. [default: 2]")
 @click.option("--wait/--no-wait", "wait_for_lock", default=False, envvar="REVOPS_WAIT", show_envvar=True,
               help="If another build of the same warehouse is running: wait for it, or exit with code 5. [default: no-wait]")
+@click.option("--unit-tests/--no-unit-tests", default=False, envvar="REVOPS_UNIT_TESTS", show_envvar=True,
+              help="Also run the project's dbt unit tests: they check its SQL on fixed inputs, not your "
+                   "data, so a build leaves them out, as dbt advises for production. [default: no-unit-tests]")
 @click.option("--quiet", "-q", is_flag=True, envvar="REVOPS_QUIET", show_envvar=True,
               help="No progress lines: a heartbeat line once a minute, then the summary.")
 @handle_errors
 def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_source, extra_vars, as_of,
           reporting_currency, fiscal_year_start_month, max_quarantined_share, threads, wait_for_lock,
-          quiet) -> None:
-    """Build the warehouse: load the data, run every model and test, publish.
+          unit_tests, quiet) -> None:
+    """Build the warehouse: load the data, run every model and data test, publish.
 
     The build is written to a fresh file and replaces the published warehouse only
     when every model and test passed, so a failed build changes nothing (it is kept
@@ -210,6 +213,7 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
         crm_source=crm_source,
         billing_source=billing_source,
         extra_vars=_parse_vars(extra_vars, project),
+        unit_tests=unit_tests,
     )
     source = f"the files in {data_dir}" if data_dir else (f"schema {raw_schema}" if raw_schema else "the demo company")
     if uses_source_systems:

@@ -25,6 +25,7 @@ from .words import plural
 _RUN_STARTED = "ConcurrencyLine"
 _NODE_FINISHED = "NodeFinished"
 _FAILED_STATUSES = {"error", "fail", "runtime error"}
+_WITHOUT_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]  # the one selection progress can count
 _SELECTION_FLAGS = {"--select", "-s", "--models", "-m", "--exclude", "--selector", "--resource-type",
                     "--resource-types", "--exclude-resource-type", "--exclude-resource-types", "--inline"}
 
@@ -92,8 +93,10 @@ def invoke_dbt(
     from dbt.cli.main import dbtRunner  # imported late: it takes a second to load
 
     target_dir = warehouse.parent / ".dbt"
+    without_unit_tests = args[-2:] == _WITHOUT_UNIT_TESTS and not _SELECTION_FLAGS.intersection(args[:-2])
     counter = _ProgressCounter(target_dir / "target" / "manifest.json", on_progress,
-                               whole_project=not _SELECTION_FLAGS.intersection(args))
+                               whole_project=not _SELECTION_FLAGS.intersection(args),
+                               without_unit_tests=without_unit_tests)
 
     def on_event(event) -> None:
         if on_progress is None:
@@ -135,9 +138,11 @@ class _ProgressCounter:
     """Numbers each finished node, overall and by kind, for the progress callback.
     dbt calls back from its worker threads, hence the lock."""
 
-    def __init__(self, manifest: Path, on_progress: ProgressCallback | None, *, whole_project: bool):
+    def __init__(self, manifest: Path, on_progress: ProgressCallback | None, *, whole_project: bool,
+                 without_unit_tests: bool = False):
         self.manifest = manifest
-        self.whole_project = whole_project
+        self.whole_project = whole_project or without_unit_tests
+        self.without_unit_tests = without_unit_tests
         self.on_progress = on_progress
         self.lock = threading.Lock()
         self.total = 0
@@ -148,7 +153,8 @@ class _ProgressCounter:
     def run_started(self, node_count: int) -> None:
         # dbt's own count (node_count) leaves out a build's unit tests (652 of the tiny
         # company's 733 nodes): the manifest's is the run's when nothing is selected
-        totals = executed_nodes_by_kind(self.manifest) if self.whole_project else {}
+        totals = executed_nodes_by_kind(self.manifest, unit_tests=not self.without_unit_tests) \
+            if self.whole_project else {}
         with self.lock:
             self.total = sum(totals.values()) or node_count
             self.totals = totals
@@ -164,18 +170,19 @@ class _ProgressCounter:
             self.on_progress(progress)
 
 
-def executed_nodes_by_kind(manifest: Path) -> dict[str, int]:
+def executed_nodes_by_kind(manifest: Path, *, unit_tests: bool = True) -> dict[str, int]:
     """How many nodes of each kind an unselected `dbt build` executes from this manifest
-    (dbt writes it after parsing, before the run): every enabled model but the ephemeral ones (compiled
-    into others), seed, snapshot, data test, unit test, saved query and exposure (the
-    last two finish as no-ops). Empty when the
-    manifest cannot be read."""
+    (dbt writes it after parsing, before the run): every enabled model but the ephemeral
+    ones (compiled into others), seed, snapshot, data test, unit test (unless left out),
+    saved query and exposure (the last two finish as no-ops). Empty when the manifest
+    cannot be read."""
     try:
         content = json.loads(manifest.read_text())
     except (OSError, ValueError):
         return {}
     totals: dict[str, int] = {}
-    nodes = list(content.get("nodes", {}).values()) + list(content.get("unit_tests", {}).values()) \
+    nodes = list(content.get("nodes", {}).values()) \
+        + (list(content.get("unit_tests", {}).values()) if unit_tests else []) \
         + list(content.get("saved_queries", {}).values()) + list(content.get("exposures", {}).values())
     for node in nodes:
         config = node.get("config") or {}

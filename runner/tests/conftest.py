@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 _running: dict = {"item": None}  # the test being set up, run or torn down
 _unmarked_dbt_runs: set = set()  # the tests not marked slow that ran dbt
+_dbt_runs: list = []  # (test or fixture's test, dbt command, seconds): told at the end
 
 
 def pytest_configure(config) -> None:
@@ -30,10 +32,27 @@ def pytest_configure(config) -> None:
         if item is not None and item.get_closest_marker("slow") is None:
             _unmarked_dbt_runs.add(item.nodeid)
             raise RuntimeError(f"{item.nodeid} runs dbt ({args[0]}) but is not marked @pytest.mark.slow")
-        return invoke(self, args, **kwargs)
+        started = time.monotonic()
+        try:
+            return invoke(self, args, **kwargs)
+        finally:
+            _dbt_runs.append((item.nodeid if item is not None else "(no test)", args[0], time.monotonic() - started))
 
     refusing_invoke._refuses_unmarked_tests = True
     dbtRunner.invoke = refusing_invoke
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Where the suite's time went: dbt runs (builds above all) are most of it."""
+    if not _dbt_runs:
+        return
+    by_test: dict[str, list[float]] = {}
+    for nodeid, _, seconds in _dbt_runs:
+        by_test.setdefault(nodeid, []).append(seconds)
+    total = sum(seconds for _, _, seconds in _dbt_runs)
+    terminalreporter.write_sep("-", f"dbt ran {len(_dbt_runs)} times, {total:.0f} s in all; the tests it took longest for")
+    for nodeid, runs in sorted(by_test.items(), key=lambda item: -sum(item[1]))[:15]:
+        terminalreporter.write_line(f"{sum(runs):7.1f} s  {len(runs):2d} runs  {nodeid}")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -77,15 +96,17 @@ class TinyBuild:
 
 @pytest.fixture(scope="session")
 def tiny_build(project: Project, tmp_path_factory) -> TinyBuild:
-    """The tiny company (tiny_company_files) built once, as `revops build --data` would,
-    with its progress lines captured as a log or a pipe gets them."""
+    """The tiny company (tiny_company_files) built once, as `revops build --data
+    --unit-tests` would, with its progress lines captured as a log or a pipe gets them.
+    The suite's one build that runs the project's unit tests (they do not read the data)."""
     from revops.progress import progress_for
 
     folder = tiny_company_files(tmp_path_factory.mktemp("tiny_build"))
     warehouse = folder.parent / "warehouse" / "revops.duckdb"
     captured = io.StringIO()
     with progress_for(captured, environ={}) as progress:
-        result = build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=folder), on_progress=progress)
+        result = build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=folder, unit_tests=True),
+                                on_progress=progress)
     return TinyBuild(warehouse=warehouse, result=result, progress=captured.getvalue())
 
 
