@@ -36,7 +36,7 @@ foreign_currency_days as (
     from rate_ranges
     inner join calendar_days
         on calendar_days.rate_day >= rate_ranges.valid_from
-        and (rate_ranges.valid_to is null or calendar_days.rate_day < rate_ranges.valid_to)
+        and calendar_days.rate_day < {{ open_ended('rate_ranges.valid_to') }}
 ),
 
 reporting_currency_days as (

@@ -39,7 +39,7 @@ final as (
     from readings
     inner join opportunity_history
         on opportunity_history.valid_from <= readings.read_on
-        and (opportunity_history.valid_to is null or opportunity_history.valid_to > readings.read_on)
+        and {{ open_ended('opportunity_history.valid_to') }} > readings.read_on
 )
 
 select * from final

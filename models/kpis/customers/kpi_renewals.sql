@@ -67,7 +67,7 @@ anniversary_term_ends as (
     inner join subscriptions as ending_period
         on ending_period.subscription_id = candidate_anniversaries.subscription_id
         and ending_period.period_start < candidate_anniversaries.renewal_date
-        and (ending_period.period_end is null or ending_period.period_end >= candidate_anniversaries.renewal_date)
+        and {{ open_ended('ending_period.period_end') }} >= candidate_anniversaries.renewal_date
     where candidate_anniversaries.renewal_date <= context.as_of_date
         and ending_period.billing_interval in ('quarter', 'year')
         and mod(candidate_anniversaries.months_after_start, ending_period.months_per_billing_interval) = 0
@@ -117,11 +117,11 @@ terms_up_for_renewal as (
     inner join subscriptions as ending_period
         on ending_period.subscription_id = term_ends.subscription_id
         and ending_period.period_start < term_ends.renewal_date
-        and (ending_period.period_end is null or ending_period.period_end >= term_ends.renewal_date)
+        and {{ open_ended('ending_period.period_end') }} >= term_ends.renewal_date
     left join subscriptions as renewed_period
         on renewed_period.subscription_id = term_ends.subscription_id
         and renewed_period.period_start <= term_ends.renewal_date
-        and (renewed_period.period_end is null or renewed_period.period_end > term_ends.renewal_date)
+        and {{ open_ended('renewed_period.period_end') }} > term_ends.renewal_date
 ),
 
 rolled_up as (

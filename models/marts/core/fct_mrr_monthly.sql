@@ -76,7 +76,7 @@ mrr_at_month_end as (
     left join subscriptions
         on account_months.account_id = subscriptions.account_id
         and subscriptions.period_start <= account_months.measured_on
-        and (subscriptions.period_end is null or subscriptions.period_end > account_months.measured_on)
+        and {{ open_ended('subscriptions.period_end') }} > account_months.measured_on
     group by
         account_months.account_id,
         account_months.month_start,

@@ -234,7 +234,7 @@ discounted_states as (
     left join recurring_discounts
         on recurring_discounts.subscription_id = priced_states.subscription_id
         and recurring_discounts.starts_on <= priced_states.effective_from
-        and (recurring_discounts.ends_on is null or recurring_discounts.ends_on > priced_states.effective_from)
+        and {{ open_ended('recurring_discounts.ends_on') }} > priced_states.effective_from
     group by priced_states.subscription_id, priced_states.effective_from, priced_states.currency,
         priced_states.quantity, priced_states.product, priced_states.shared_interval
 ),
