@@ -7,7 +7,9 @@
     {%- if not execute or var('raw_source', 'demo') != 'files' -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set data_dir = var('data_dir', none) -%}
+    {#- `revops build` passes the folder as REVOPS_DATA_DIR, not as a var: dbt parses the
+        whole project again when --vars changes, and only this hook reads the folder -#}
+    {%- set data_dir = var('data_dir', none) or env_var('REVOPS_DATA_DIR', '') -%}
     {%- if not data_dir -%}
         {{ exceptions.raise_compiler_error("raw_source 'files' needs var data_dir: the folder holding the contract files") }}
     {%- endif -%}

@@ -90,6 +90,7 @@ NOT_SQL = {
     ("build", "--warehouse"): "a file path, opened and renamed by Python",
     ("build", "--wait"): "a flag",
     ("build", "--quiet"): "a flag",
+    ("build", "--unit-tests"): "a flag",
     ("export", "--warehouse"): "a file path, opened by Python",
     ("export", "--out"): "a folder; file paths reach COPY only as escaped literals of names we make",
     ("export", "--list"): "a flag",
