@@ -41,6 +41,16 @@ def explain(test: FailedTest, connection=None, examples: int = 3) -> list[str]:
     if kind == "not_null":
         headline = f"{model}: {rows} with no {column}"
         condition = f"{_quote(column)} is null"
+    elif kind == "not_null_columns":  # several not_null tests in one: say each column's
+        columns = list(kwargs.get("column_names") or [])
+        counts = _null_counts(connection, model, columns) if connection is not None else {}
+        if counts:
+            headline = f"{model}: " + ", ".join(
+                f"{n} row{'' if n == 1 else 's'} with no {name}" for name, n in counts.items())
+        else:
+            values = f"{test.failing_rows} missing value{'' if test.failing_rows == 1 else 's'}"
+            headline = f"{model}: {values} in {', '.join(columns) or 'its required columns'}"
+        condition = " or ".join(f"{_quote(name)} is null" for name in (counts or columns)) or None
     elif kind == "unique":
         headline = f"{model}: {rows} with a {column} that is not unique"
         condition = f"{_quote(column)} in (select {_quote(column)} from {{relation}} group by 1 having count(*) > 1)"
@@ -92,12 +102,9 @@ def _hint(test: FailedTest) -> str:
 
 def _first_rows(connection, model: str, condition: str, limit: int) -> list[str]:
     """The first failing rows of a model, as `column=value` pairs of its first columns."""
-    found = connection.execute(
-        "select table_schema from information_schema.tables where table_name = ? order by 1 limit 1", [model]
-    ).fetchall()
-    if not found:
+    relation = _relation(connection, model)
+    if relation is None:
         return []
-    relation = f"{_quote(found[0][0])}.{_quote(model)}"
     try:
         cursor = connection.execute(
             f"select * from {relation} where {condition.format(relation=relation)} limit {int(limit)}")
@@ -105,6 +112,19 @@ def _first_rows(connection, model: str, condition: str, limit: int) -> list[str]
         return []
     names = [d[0] for d in cursor.description][:4]
     return ["first: " + ", ".join(f"{n}={v!r}" for n, v in zip(names, row)) for row in cursor.fetchall()]
+
+
+def _null_counts(connection, model: str, columns: list[str]) -> dict[str, int]:
+    """The columns of a model that hold NULLs, with how many rows; {} when it cannot tell."""
+    relation = _relation(connection, model)
+    if relation is None or not columns:
+        return {}
+    counts = ", ".join(f"count(*) filter (where {_quote(name)} is null)" for name in columns)
+    try:
+        found = connection.execute(f"select {counts} from {relation}").fetchone()
+    except Exception:  # a column the model no longer has: the headline says enough
+        return {}
+    return {name: int(n) for name, n in zip(columns, found) if n}
 
 
 def _query_rows(connection, sql: str, limit: int) -> list[str]:
@@ -115,6 +135,14 @@ def _query_rows(connection, sql: str, limit: int) -> list[str]:
         return []
     names = [d[0] for d in cursor.description]
     return [", ".join(f"{n}={v}" for n, v in zip(names, row)) for row in cursor.fetchall()]
+
+
+def _relation(connection, model: str) -> str | None:
+    """The model's table, schema-qualified and quoted, or None when the build made none."""
+    found = connection.execute(
+        "select table_schema from information_schema.tables where table_name = ? order by 1 limit 1", [model]
+    ).fetchall()
+    return f"{_quote(found[0][0])}.{_quote(model)}" if found else None
 
 
 def _quote(identifier: str | None) -> str:
