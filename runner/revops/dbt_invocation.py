@@ -103,7 +103,7 @@ def invoke_dbt(
     warehouse = warehouse.resolve()  # dbt runs in its folder (below)
     target_dir = warehouse.parent / ".dbt"
     without_unit_tests = args[-2:] == _WITHOUT_UNIT_TESTS and not _SELECTION_FLAGS.intersection(args[:-2])
-    counter = _ProgressCounter(target_dir / "target" / "manifest.json", on_progress,
+    counter = _ProgressCounter(None, on_progress,
                                whole_project=not _SELECTION_FLAGS.intersection(args),
                                without_unit_tests=without_unit_tests)
 
@@ -145,7 +145,19 @@ def invoke_dbt(
     parse_cache.restore()
     with _environment(env), _working_directory(warehouse.parent):
         try:
-            result = dbtRunner(callbacks=[on_event]).invoke(command)
+            if args[0] in _RUNS_NODES:
+                # parse first, then run on the parsed manifest without writing dbt's JSON
+                # artifacts: a build writes manifest.json twice (2-3 s of a small build)
+                # and the runner reads neither that nor run_results.json, only the
+                # in-process results. The manifest gives the progress its totals.
+                parsed = dbtRunner().invoke(["parse", *command[len(args):], "--no-write-json"])
+                result = parsed
+                if parsed.success:
+                    counter.manifest = parsed.result
+                    result = dbtRunner(manifest=parsed.result, callbacks=[on_event]).invoke(
+                        [*command, "--no-write-json"])
+            else:
+                result = dbtRunner(callbacks=[on_event]).invoke(command)
         finally:
             release_duckdb_file()
     parse_cache.save()
@@ -158,7 +170,7 @@ class _ProgressCounter:
     """Numbers each finished node, overall and by kind, for the progress callback.
     dbt calls back from its worker threads, hence the lock."""
 
-    def __init__(self, manifest: Path, on_progress: ProgressCallback | None, *, whole_project: bool,
+    def __init__(self, manifest, on_progress: ProgressCallback | None, *, whole_project: bool,
                  without_unit_tests: bool = False):
         self.manifest = manifest
         self.whole_project = whole_project or without_unit_tests
@@ -190,16 +202,25 @@ class _ProgressCounter:
             self.on_progress(progress)
 
 
-def executed_nodes_by_kind(manifest: Path, *, unit_tests: bool = True) -> dict[str, int]:
+def executed_nodes_by_kind(manifest, *, unit_tests: bool = True) -> dict[str, int]:
     """How many nodes of each kind an unselected `dbt build` executes from this manifest
-    (dbt writes it after parsing, before the run): every enabled model but the ephemeral
-    ones (compiled into others), seed, snapshot, data test, unit test (unless left out),
-    saved query and exposure (the last two finish as no-ops). Empty when the manifest
-    cannot be read."""
-    try:
-        content = json.loads(manifest.read_text())
-    except (OSError, ValueError):
+    (dbt's parsed Manifest, or the path of a manifest.json): every enabled model but the
+    ephemeral ones (compiled into others), seed, snapshot, data test, unit test (unless
+    left out), saved query and exposure (the last two finish as no-ops). Empty when the
+    manifest cannot be read."""
+    if manifest is None:
         return {}
+    if isinstance(manifest, Path):
+        try:
+            content = json.loads(manifest.read_text())
+        except (OSError, ValueError):
+            return {}
+    else:
+        content = {kind: {key: {"resource_type": str(node.resource_type),
+                                "config": {"enabled": node.config.enabled,
+                                           "materialized": getattr(node.config, "materialized", None)}}
+                          for key, node in getattr(manifest, kind).items()}
+                   for kind in ("nodes", "unit_tests", "saved_queries", "exposures")}
     totals: dict[str, int] = {}
     nodes = list(content.get("nodes", {}).values()) \
         + (list(content.get("unit_tests", {}).values()) if unit_tests else []) \
@@ -215,6 +236,7 @@ def executed_nodes_by_kind(manifest: Path, *, unit_tests: bool = True) -> dict[s
     return totals
 
 
+_RUNS_NODES = {"build", "run", "test", "seed"}  # the commands that run on a parsed manifest
 _EXECUTED_RESOURCE_TYPES = {"model", "seed", "snapshot", "test", "unit_test", "saved_query", "exposure"}
 
 
