@@ -42,6 +42,22 @@ def pytest_configure(config) -> None:
     dbtRunner.invoke = refusing_invoke
 
 
+def _is_xdist_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_runtest_logreport(report) -> None:
+    """Under pytest-xdist (scripts/test runs two workers), each worker sends the dbt runs
+    it timed with its tests' reports; the controller prints the summary."""
+    for name, runs in getattr(report, "user_properties", ()):
+        if name == "dbt_runs" and _running.get("controller"):
+            _dbt_runs.extend(tuple(run) for run in runs)
+
+
+def pytest_sessionstart(session) -> None:
+    _running["controller"] = not _is_xdist_worker(session.config) and session.config.pluginmanager.hasplugin("dsession")
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """Where the suite's time went: dbt runs (builds above all) are most of it."""
     if not _dbt_runs:
@@ -66,6 +82,9 @@ def pytest_runtest_protocol(item, nextitem):
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
+    if call.when == "teardown" and _is_xdist_worker(item.config):
+        report.user_properties.append(("dbt_runs", list(_dbt_runs[_running.get("sent", 0):])))
+        _running["sent"] = len(_dbt_runs)
     if call.when == "teardown" and item.nodeid in _unmarked_dbt_runs and report.passed:
         report.outcome = "failed"
         report.longrepr = f"{item.nodeid} runs dbt but is not marked @pytest.mark.slow"

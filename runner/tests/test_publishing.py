@@ -30,12 +30,14 @@ def revops_process(*args: str, **kwargs) -> subprocess.Popen:
 
 
 @pytest.mark.slow
-def test_two_builds_of_the_same_input_export_byte_identical_files(project, tiny_company, tmp_path):
+def test_two_builds_of_the_same_input_export_byte_identical_files(project, tiny_company, tiny_warehouse, tmp_path):
+    # the session's build of the tiny company (another folder, another process history)
+    # and a build of it here
+    warehouse = tmp_path / "second" / "revops.duckdb"
+    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
     exports = []
-    for attempt in ("first", "second"):
-        warehouse = tmp_path / attempt / "revops.duckdb"
-        build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company))
-        files = export_models(warehouse, tmp_path / attempt / "exports")
+    for attempt, built in (("first", tiny_warehouse), ("second", warehouse)):
+        files = export_models(built, tmp_path / attempt / "exports")
         exports.append({file.path.name: file.path.read_bytes() for file in files})
     assert exports[0].keys() == exports[1].keys()
     different = [name for name in exports[0] if exports[0][name] != exports[1][name]]
@@ -143,10 +145,9 @@ def small_database(path: Path, accounts: int) -> Path:
 
 
 @pytest.mark.slow
-def test_a_killed_writers_log_is_not_replayed_onto_the_next_build(project, tmp_path, monkeypatch):
+def test_a_killed_writers_log_is_not_replayed_onto_the_next_build(project, tiny_warehouse, tmp_path, monkeypatch):
     data = tiny_company_files(tmp_path)
-    warehouse = tmp_path / "warehouse" / "revops.duckdb"
-    build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=data))
+    warehouse = published_copy(tiny_warehouse, tmp_path / "warehouse")  # the same company, built and published
     # someone opens the published warehouse read-write, writes, and is killed
     writer = hold_open(warehouse, read_only=False, sql=(
         "create table core.intruder as select 42 as answer",
