@@ -103,7 +103,7 @@ def invoke_dbt(
     warehouse = warehouse.resolve()  # dbt runs in its folder (below)
     target_dir = warehouse.parent / ".dbt"
     without_unit_tests = args[-2:] == _WITHOUT_UNIT_TESTS and not _SELECTION_FLAGS.intersection(args[:-2])
-    counter = _ProgressCounter(None, on_progress,
+    counter = _ProgressCounter(on_progress,
                                whole_project=not _SELECTION_FLAGS.intersection(args),
                                without_unit_tests=without_unit_tests)
 
@@ -170,9 +170,9 @@ class _ProgressCounter:
     """Numbers each finished node, overall and by kind, for the progress callback.
     dbt calls back from its worker threads, hence the lock."""
 
-    def __init__(self, manifest, on_progress: ProgressCallback | None, *, whole_project: bool,
+    def __init__(self, on_progress: ProgressCallback | None, *, whole_project: bool,
                  without_unit_tests: bool = False):
-        self.manifest = manifest
+        self.manifest = None  # dbt's parsed Manifest, set once the parse is done
         self.whole_project = whole_project or without_unit_tests
         self.without_unit_tests = without_unit_tests
         self.on_progress = on_progress
@@ -203,35 +203,22 @@ class _ProgressCounter:
 
 
 def executed_nodes_by_kind(manifest, *, unit_tests: bool = True) -> dict[str, int]:
-    """How many nodes of each kind an unselected `dbt build` executes from this manifest
-    (dbt's parsed Manifest, or the path of a manifest.json): every enabled model but the
-    ephemeral ones (compiled into others), seed, snapshot, data test, unit test (unless
-    left out), saved query and exposure (the last two finish as no-ops). Empty when the
-    manifest cannot be read."""
+    """How many nodes of each kind an unselected `dbt build` executes from dbt's parsed
+    Manifest: every enabled model but the ephemeral ones (compiled into others), seed,
+    snapshot, data test, unit test (unless left out), saved query and exposure (the last
+    two finish as no-ops). Empty without a manifest."""
     if manifest is None:
         return {}
-    if isinstance(manifest, Path):
-        try:
-            content = json.loads(manifest.read_text())
-        except (OSError, ValueError):
-            return {}
-    else:
-        content = {kind: {key: {"resource_type": str(node.resource_type),
-                                "config": {"enabled": node.config.enabled,
-                                           "materialized": getattr(node.config, "materialized", None)}}
-                          for key, node in getattr(manifest, kind).items()}
-                   for kind in ("nodes", "unit_tests", "saved_queries", "exposures")}
+    nodes = [*manifest.nodes.values(), *(manifest.unit_tests.values() if unit_tests else ()),
+             *manifest.saved_queries.values(), *manifest.exposures.values()]
     totals: dict[str, int] = {}
-    nodes = list(content.get("nodes", {}).values()) \
-        + (list(content.get("unit_tests", {}).values()) if unit_tests else []) \
-        + list(content.get("saved_queries", {}).values()) + list(content.get("exposures", {}).values())
     for node in nodes:
-        config = node.get("config") or {}
-        if config.get("enabled") is False or node.get("resource_type") not in _EXECUTED_RESOURCE_TYPES:
+        resource_type, config = str(node.resource_type), node.config
+        if config.enabled is False or resource_type not in _EXECUTED_RESOURCE_TYPES:
             continue
-        if node.get("resource_type") == "model" and config.get("materialized") == "ephemeral":
+        if resource_type == "model" and getattr(config, "materialized", None) == "ephemeral":
             continue
-        kind = node_kind(node["resource_type"])
+        kind = node_kind(resource_type)
         totals[kind] = totals.get(kind, 0) + 1
     return totals
 

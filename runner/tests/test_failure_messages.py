@@ -6,6 +6,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from conftest import published_copy
+from revops.dbt_invocation import invoke_dbt
 from revops.test_failures import FailedTest, explain
 
 
@@ -73,9 +75,6 @@ def test_a_singular_test_shows_what_it_returned(database):
 def test_not_null_columns_fails_on_each_null_and_counts_them(project, tiny_warehouse, tmp_path):
     # the model-level test for several columns, run by dbt on a copy of a built warehouse
     # where two accounts lose their segment and one its region: 3 NULLs, 2 columns
-    from conftest import published_copy
-    from revops.dbt_invocation import invoke_dbt
-
     warehouse = published_copy(tiny_warehouse, tmp_path)
     selection = ["--select", "dim_accounts,test_name:not_null_columns"]
     passed = invoke_dbt(project, ["test", *selection], warehouse=warehouse)

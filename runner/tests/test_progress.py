@@ -137,31 +137,32 @@ def test_the_summary_tells_what_the_progress_lines_showed(tiny_build):
     assert "PASS=" not in words and "success" not in words and "(s)" not in words
 
 
-def test_the_nodes_a_build_runs_are_counted_from_the_manifest(tmp_path):
-    import json
+def test_the_nodes_a_build_runs_are_counted_from_the_manifest():
+    from types import SimpleNamespace
 
     from revops.dbt_invocation import executed_nodes_by_kind
 
-    def node(resource_type, **config):
-        return {"resource_type": resource_type, "config": {"enabled": True, **config}}
+    def node(resource_type, enabled=True, **config):
+        return SimpleNamespace(resource_type=resource_type, config=SimpleNamespace(enabled=enabled, **config))
 
-    manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({
-        "nodes": {"m1": node("model"), "m2": node("model", materialized="ephemeral"),  # compiled into others
-                  "m3": node("model", materialized="table"), "s1": node("seed"), "t1": node("test"),
-                  "t2": node("test", enabled=False), "a1": node("analysis"), "o1": node("operation")},
-        "unit_tests": {"u1": node("unit_test"), "u2": node("unit_test")},
-        "saved_queries": {"q1": node("saved_query")}, "exposures": {"e1": node("exposure")},
-    }))
+    manifest = SimpleNamespace(
+        nodes={"m1": node("model"), "m2": node("model", materialized="ephemeral"),  # compiled into others
+               "m3": node("model", materialized="table"), "s1": node("seed"), "t1": node("test"),
+               "t2": node("test", enabled=False), "a1": node("analysis"), "o1": node("operation")},
+        unit_tests={"u1": node("unit_test"), "u2": node("unit_test")},
+        saved_queries={"q1": node("saved_query")}, exposures={"e1": node("exposure")},
+    )
     assert executed_nodes_by_kind(manifest) == {"model": 2, "seed": 1, "test": 3, "saved_query": 1, "exposure": 1}
-    assert executed_nodes_by_kind(tmp_path / "missing.json") == {}
+    assert executed_nodes_by_kind(manifest, unit_tests=False) == {"model": 2, "seed": 1, "test": 1,
+                                                                  "saved_query": 1, "exposure": 1}
+    assert executed_nodes_by_kind(None) == {}
 
 
-def test_a_selected_run_counts_to_dbts_total_and_never_past_it(tmp_path):
+def test_a_selected_run_counts_to_dbts_total_and_never_past_it():
     from revops.dbt_invocation import _ProgressCounter
 
     seen = []
-    counter = _ProgressCounter(tmp_path / "missing.json", seen.append, whole_project=False)
+    counter = _ProgressCounter(seen.append, whole_project=False)
     counter.run_started(2)
     for name in ("a", "b", "c"):
         counter.node_finished(resource_type="unit_test", name=name, status="pass", seconds=0.1)
