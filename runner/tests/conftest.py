@@ -85,6 +85,9 @@ def pytest_runtest_makereport(item, call):
     if call.when == "teardown" and _is_xdist_worker(item.config):
         report.user_properties.append(("dbt_runs", list(_dbt_runs[_running.get("sent", 0):])))
         _running["sent"] = len(_dbt_runs)
+    details = getattr(call.excinfo.value, "details", None) if call.excinfo is not None else None
+    if details:  # a RevopsError's details are what the CLI prints below its message
+        report.sections.append(("revops error details", "\n".join(str(line) for line in details)))
     if call.when == "teardown" and item.nodeid in _unmarked_dbt_runs and report.passed:
         report.outcome = "failed"
         report.longrepr = f"{item.nodeid} runs dbt but is not marked @pytest.mark.slow"
