@@ -45,12 +45,14 @@ from revops.build import BuildOptions, build_warehouse
 from revops.project import Project
 data, warehouse, out, threads = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 unit_tests = sys.argv[5] == "unit-tests"
+memory_limit = sys.argv[6] or None
 nodes, started = [], time.monotonic()
 def on_progress(node):
     nodes.append({"resource_type": node.resource_type, "name": node.name, "status": node.status,
                   "seconds": node.seconds, "finished_at": time.monotonic() - started})
 build_warehouse(Project.locate(), BuildOptions(warehouse=warehouse, data_dir=data, threads=threads,
-                                               unit_tests=unit_tests), on_progress=on_progress)
+                                               unit_tests=unit_tests, memory_limit=memory_limit),
+                on_progress=on_progress)
 out.write_text(json.dumps({"seconds": time.monotonic() - started, "nodes": nodes}))
 """
 
@@ -166,7 +168,7 @@ def top_models(build: dict, count: int = TOP_MODELS) -> list[dict]:
 
 
 def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep: Path | None = None,
-              unit_tests: bool = False) -> dict:
+              unit_tests: bool = False, memory_limit: str | None = None, build_only: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         data, warehouse = scratch / "data", scratch / "revops.duckdb"
@@ -174,13 +176,21 @@ def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep
             warehouse = keep / f"scale-{scale:g}" / "revops.duckdb"
         generate_seconds, _ = measured(revops + ["demo", "--out", str(data), "--scale", str(scale)], quiet=True)
         rows = sum(sum(1 for _ in path.open()) - 1 for path in data.glob("*.csv"))
-        landing_seconds, landing_peak = measured(
+        landing_seconds, landing_peak = (None, None) if build_only else measured(
             [sys.executable, "-c", _LANDING_CHILD, str(data), str(scratch / "landing.duckdb")])
-        (scratch / "landing.duckdb").unlink()
+        (scratch / "landing.duckdb").unlink(missing_ok=True)
         nodes_file = scratch / "nodes.json"
         build_seconds, peak = measured([sys.executable, "-c", _BUILD_CHILD, str(data), str(warehouse),
-                                        str(nodes_file), str(threads), "unit-tests" if unit_tests else "-"])
+                                        str(nodes_file), str(threads), "unit-tests" if unit_tests else "-",
+                                        memory_limit or ""])
         build = json.loads(nodes_file.read_text())
+        if build_only:  # the largest scales: the build is the figure, the rest would double the run
+            return {"scale": scale, "raw_rows": rows, "threads": threads, "unit_tests": unit_tests,
+                    "memory_limit": memory_limit, "generate_seconds": round(generate_seconds, 2),
+                    "build_seconds": round(build_seconds, 2), "build_peak_rss_mib": round(peak),
+                    "phases": phases(build),
+                    "load_average_after": os.getloadavg(), "top_models": top_models(build),
+                    "nodes": len(build["nodes"])}
         raw_file = scratch / "raw_sql.json"
         with raw_file.open("w") as out:
             raw_total, raw_peak = measured([sys.executable, "-c", _RAW_SQL_CHILD, str(data), str(warehouse),
@@ -198,6 +208,7 @@ def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep
             "raw_rows": rows,
             "threads": threads,
             "unit_tests": unit_tests,
+            "memory_limit": memory_limit,
             "generate_seconds": round(generate_seconds, 2),
             "landing_seconds": round(landing_seconds, 2),
             "landing_peak_rss_mib": round(landing_peak),
@@ -253,6 +264,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep each built warehouse, as KEEP/scale-<scale>/revops.duckdb")
     parser.add_argument("--unit-tests", action="store_true",
                         help="build as `revops build --unit-tests` does (by default, without dbt's unit tests)")
+    parser.add_argument("--memory-limit", help="build as `revops build --memory-limit` does (12GB): DuckDB spills past it")
+    parser.add_argument("--build-only", action="store_true",
+                        help="generate and build only: no landing alone, raw SQL, export or kpis (for scale 2500)")
     args = parser.parse_args()
     revops = [sys.executable, "-m", "revops"]
     header = (f"{'scale':>6} {'raw rows':>10} {'generate s':>11} {'landing s':>10} {'build s':>8}"
@@ -263,8 +277,17 @@ def main() -> None:
     print(header, flush=True)
     results = []
     for scale in args.scale or [1.0]:
-        result = run_scale(scale, args.threads, args.systems, revops, args.keep, args.unit_tests)
+        result = run_scale(scale, args.threads, args.systems, revops, args.keep, args.unit_tests,
+                           args.memory_limit, args.build_only)
         results.append(result)
+        if args.build_only:
+            wall = result["phases"]["wall_seconds"]
+            print(f"{scale:>6g} {result['raw_rows']:>10,} generate {result['generate_seconds']:.1f} s,"
+                  f" build {result['build_seconds']:.1f} s (parse and landing {wall['before_first_node']:.1f} s),"
+                  f" peak {result['build_peak_rss_mib']:.0f} MiB", flush=True)
+            if args.json:
+                write_json(args.json, results)
+            continue
         by_type = result["phases"]["node_seconds_by_type"]
         line = (f"{scale:>6g} {result['raw_rows']:>10,} {result['generate_seconds']:>11.1f}"
                 f" {result['landing_seconds']:>10.1f} {result['build_seconds']:>8.1f}"

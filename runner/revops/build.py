@@ -47,6 +47,7 @@ class BuildOptions:
     reporting_currency: str | None = None
     fiscal_year_start_month: int | None = None
     threads: int | None = None
+    memory_limit: str | None = None  # DuckDB's memory_limit (12GB); past it, it spills to disk
     wait_for_lock: bool = False
     max_quarantined_share: float | None = None  # the severity policy's threshold
     crm_source: str = "contract"  # contract | salesforce | hubspot
@@ -127,6 +128,7 @@ def build_warehouse(
             warehouse=staging,
             dbt_vars=options.dbt_vars(),
             threads=options.threads,
+            memory_limit=options.memory_limit,
             on_progress=on_progress,
         )
         if not outcome.success and _failed_landing(outcome):
@@ -134,9 +136,11 @@ def build_warehouse(
                            details=outcome.error.splitlines())
         if not outcome.success:
             told = f" ({summary_words(outcome.tally)})" if outcome.tally else ""
+            failures = _failure_lines(outcome, staging)
             raise BuildFailed(
                 f"the build failed{told}; the published warehouse was left unchanged",
-                details=_failure_lines(outcome, staging) + quarantine_summary(staging) + _left_for_inspection(staging),
+                details=failures + _out_of_memory_hint(failures, options) + quarantine_summary(staging)
+                + _left_for_inspection(staging),
             )
         seal(staging)
         try:
@@ -256,6 +260,14 @@ def _refuse_to_replace_a_foreign_file(warehouse: Path) -> None:
     if warehouse.is_file() and warehouse.stat().st_size > 0 and not looks_like_duckdb(warehouse):
         raise BadInput(f"--warehouse {warehouse} is not a DuckDB warehouse; the build would replace it, "
                        "so it stops here", details=["name a new file, or the warehouse an earlier build wrote"])
+
+
+def _out_of_memory_hint(failures: list[str], options: BuildOptions) -> list[str]:
+    """DuckDB's own advice names its SET commands; say which options of the build those are."""
+    if not any("Out of Memory Error" in line for line in failures):
+        return []
+    limit = f" (it was {options.memory_limit})" if options.memory_limit else " (by default 80% of RAM)"
+    return [f"DuckDB ran out of memory: raise --memory-limit{limit}, or build with --threads 1"]
 
 
 def _left_for_inspection(staging: Path) -> list[str]:

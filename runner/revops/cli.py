@@ -15,7 +15,7 @@ from typing import Iterator
 import click
 
 from .errors import COMMAND_EXIT_CODES, ExitCode, RevopsError, exit_codes_help
-from .options import Invalid, check_currency, check_identifier, did_you_mean, parse_var_pairs
+from .options import Invalid, check_currency, check_identifier, check_memory_limit, did_you_mean, parse_var_pairs
 from .project import Project
 from .words import plural
 
@@ -162,6 +162,9 @@ def _parse_vars(pairs: tuple[str, ...], project: Project) -> dict:
                    "(they are kept in audit.dq_quarantine either way). [default: 0.01]")
 @click.option("--threads", type=click.IntRange(1, 64), envvar="REVOPS_THREADS", show_envvar=True,
               help="dbt threads. [default: 2]")
+@click.option("--memory-limit", envvar="REVOPS_MEMORY_LIMIT", show_envvar=True, callback=_checked(check_memory_limit),
+              help="DuckDB's memory limit for the build, such as 12GB; past it DuckDB spills to a folder "
+                   "beside the build. [default: DuckDB's, 80% of RAM]")
 @click.option("--wait/--no-wait", "wait_for_lock", default=False, envvar="REVOPS_WAIT", show_envvar=True,
               help="If another build of the same warehouse is running: wait for it, or exit with code 5. [default: no-wait]")
 @click.option("--unit-tests/--no-unit-tests", default=False, envvar="REVOPS_UNIT_TESTS", show_envvar=True,
@@ -171,8 +174,8 @@ def _parse_vars(pairs: tuple[str, ...], project: Project) -> dict:
               help="No progress lines: a heartbeat line once a minute, then the summary.")
 @handle_errors
 def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_source, extra_vars, as_of,
-          reporting_currency, fiscal_year_start_month, max_quarantined_share, threads, wait_for_lock,
-          unit_tests, quiet) -> None:
+          reporting_currency, fiscal_year_start_month, max_quarantined_share, threads, memory_limit,
+          wait_for_lock, unit_tests, quiet) -> None:
     """Build the warehouse: load the data, run every model and data test, publish.
 
     The build is written to a fresh file and replaces the published warehouse only
@@ -187,6 +190,7 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
       revops build --warehouse /tmp/revops.duckdb --reporting-currency EUR
       revops build --raw-database loads.duckdb --raw-schema crm
       revops build --raw-database fivetran.duckdb --crm-source salesforce --billing-source stripe
+      revops build --data ~/exports/crm --memory-limit 12GB
     """
     from .build import BuildOptions, build_warehouse
     from .dbt_invocation import summary_words
@@ -209,6 +213,7 @@ def build(warehouse, data_dir, raw_schema, raw_database, crm_source, billing_sou
         fiscal_year_start_month=fiscal_year_start_month,
         max_quarantined_share=max_quarantined_share,
         threads=threads,
+        memory_limit=memory_limit,
         wait_for_lock=wait_for_lock,
         crm_source=crm_source,
         billing_source=billing_source,

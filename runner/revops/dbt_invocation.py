@@ -95,6 +95,7 @@ def invoke_dbt(
     warehouse: Path,
     dbt_vars: dict | None = None,
     threads: int | None = None,
+    memory_limit: str | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> DbtOutcome:
     """Run one dbt command (`["build"]`, `["run-operation", ...]`) against `warehouse`."""
@@ -141,6 +142,8 @@ def invoke_dbt(
         command += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
     if threads:
         env["REVOPS_THREADS"] = str(threads)
+    # read by the first on-run-start hook (set_memory_limit), not by the parse
+    env["REVOPS_MEMORY_LIMIT"] = memory_limit or ""
     parse_cache = _ParseCache(project, dbt_vars, target_dir / "target")
     parse_cache.restore()
     with _environment(env), _working_directory(warehouse.parent):

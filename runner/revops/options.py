@@ -57,6 +57,16 @@ def check_identifier(value: object) -> str:
     return value
 
 
+MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def check_memory_limit(value: object) -> str:
+    """A size DuckDB takes as its memory_limit, such as 12GB or 512MiB."""
+    if not isinstance(value, str) or not MEMORY_LIMIT.fullmatch(value.strip()):
+        raise Invalid(f"{value!r} is not a size: a number and a unit, such as 12GB or 512MiB")
+    return value.strip()
+
+
 @lru_cache(maxsize=None)
 def currency_codes(project_root: Path) -> frozenset[str]:
     """The ISO 4217 codes the project knows (the reference seed)."""

@@ -188,3 +188,17 @@ def test_export_writes_the_audit_tables(tmp_path):
         ("billing_customer_matches", 1), ("dim_accounts", 1), ("dq_quarantine", 1)]
     assert files[-1].path.name == "README.md"  # and the README every export has
     assert (tmp_path / "out" / "dq_quarantine.csv").read_text() == "table_name,source_line,reason\naccounts,4,duplicate key\n"
+
+
+@pytest.mark.slow
+def test_the_memory_limit_reaches_duckdb(project, tiny_company, tiny_warehouse, tmp_path):
+    # a limit too small for anything: the build fails in DuckDB, says which option to
+    # raise, and the published warehouse stays as it was
+    warehouse = published_copy(tiny_warehouse, tmp_path)
+    published = warehouse.read_bytes()
+    with pytest.raises(BuildFailed) as failed:
+        build_warehouse(project, BuildOptions(warehouse=warehouse, data_dir=tiny_company, memory_limit="1MB"))
+    assert "Out of Memory Error" in "\n".join(failed.value.details)
+    assert "DuckDB ran out of memory: raise --memory-limit (it was 1MB), or build with --threads 1" \
+        in failed.value.details
+    assert warehouse.read_bytes() == published

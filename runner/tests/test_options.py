@@ -31,6 +31,8 @@ CASES = [
     (["build", "--max-quarantined-share", "0.01) or (1=1"], ExitCode.USAGE, "--max-quarantined-share"),
     (["validate", "--data", ".", "--max-quarantined-share", "0.01) or (1=1"], ExitCode.USAGE, "--max-quarantined-share"),
     (["build", "--threads", "2; drop"], ExitCode.USAGE, "--threads"),
+    (["build", "--memory-limit", "12GB'; drop schema core; --"], ExitCode.USAGE, "is not a size"),
+    (["build", "--memory-limit", "lots"], ExitCode.USAGE, "such as 12GB"),
     (["build", "--raw-schema", 'raw"; drop schema core; --'], ExitCode.USAGE, "not a plain name"),
     (["build", "--crm-source", "salesforce' --"], ExitCode.USAGE, "is not one of"),
     (["build", "--crm-source", "salesfroce"], ExitCode.USAGE, "(did you mean salesforce?)"),
