@@ -30,6 +30,16 @@
                     {%- endfor %}
                 end as dq_check_number
             from {{ contract_source(table_name) }} as raw_row
+            {#- a required reference is a left join to the keys it may point at: DuckDB
+                ran `not exists` inside the CASE as a slower mark join (1.0 s against
+                0.1 s for 1.3M usage rows, issue 12) -#}
+            {%- for check in checks if check.reference %}
+            left join (
+                select distinct referenced.{{ check.reference.target_column }} as referenced_value
+                from {{ check.reference.relation }} as referenced
+            ) as {{ check.reference.alias }}
+                on {{ check.reference.alias }}.referenced_value = {{ check.reference.value }}
+            {%- endfor %}
         ),
 
         checked as (
@@ -116,25 +126,29 @@
             decided.dq_column,
             decided.dq_reason
         from decided
+        {#- each optional reference joined to the values it may point at (as above) -#}
+        {%- for reference in optional_references %}
+        left join (
+            {%- if reference.target_table == table_name %}
+            select referenced_value from kept_{{ reference.column }}
+            {%- else %}
+            select distinct referenced.{{ reference.target_column }} as referenced_value
+            from {{ ref('stg_contract__' ~ reference.target_table) }} as referenced
+            {%- endif %}
+        ) as dangling_{{ reference.column }}
+            on dangling_{{ reference.column }}.referenced_value
+                = {{ parse_contract_value('decided.' ~ reference.column, reference.contract_type) }}
+        {%- endfor %}
     )
 {%- endmacro %}
 
 
-{#- Whether an optional reference of a row in `alias` points at no kept row. -#}
+{#- Whether an optional reference of a row in `alias` points at no kept row (its join,
+    dangling_<column>, found none). -#}
 {% macro contract_is_dangling(reference, alias) -%}
     (
         {{ parse_contract_value(alias ~ '.' ~ reference.column, reference.contract_type) }} is not null
-        and not exists (
-            {%- if reference.target_table == reference.table_name %}
-            select 1 from kept_{{ reference.column }} as referenced
-            where referenced.referenced_value
-                = {{ parse_contract_value(alias ~ '.' ~ reference.column, reference.contract_type) }}
-            {%- else %}
-            select 1 from {{ ref('stg_contract__' ~ reference.target_table) }} as referenced
-            where referenced.{{ reference.target_column }}
-                = {{ parse_contract_value(alias ~ '.' ~ reference.column, reference.contract_type) }}
-            {%- endif %}
-        )
+        and dangling_{{ reference.column }}.referenced_value is null
     )
 {%- endmacro %}
 
@@ -229,9 +243,12 @@
     {%- for column in columns if column.required and not column.may_be_empty and column.references -%}
         {%- set target_table, target_column = column.references.split('.') -%}
         {%- if target_table != table_name and contract_table_exists(target_table) -%}
+            {%- set alias = 'referenced_' ~ column.name -%}
             {%- do checks.append({'column': column.name,
-                'condition': 'not exists (select 1 from ' ~ ref('stg_contract__' ~ target_table) ~ ' as referenced'
-                    ~ ' where referenced.' ~ target_column ~ ' = ' ~ parse_contract_value('raw_row.' ~ column.name, column.contract_type) ~ ')',
+                'condition': alias ~ '.referenced_value is null',
+                'reference': {'alias': alias, 'relation': ref('stg_contract__' ~ target_table),
+                              'target_column': target_column,
+                              'value': parse_contract_value('raw_row.' ~ column.name, column.contract_type)},
                 'reason': 'no valid ' ~ target_table ~ ' row with this ' ~ target_column ~ ' (missing, or quarantined itself)'}) -%}
         {%- endif -%}
     {%- endfor -%}

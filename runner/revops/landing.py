@@ -324,9 +324,11 @@ def _csv_statements(source: SourceFile) -> list[str]:
     quote_delimiter = source.delimiter.replace("\t", "\\t")
     # a quote opens a field after a delimiter (or at the line start) and closes one before
     # a delimiter (or at the line end); doubled quotes are a quote inside a field
+    # (a line without a quote has none: most lines skip the regular expression)
     boundary_quotes = (
-        f"len(regexp_extract_all(replace(coalesce(text, ''), '\"\"', ''),"
-        f" '(^|{quote_delimiter})\"|\"({quote_delimiter}|\\r?$)'))"
+        "case when contains(text, '\"') then"
+        f" len(regexp_extract_all(replace(text, '\"\"', ''),"
+        f" '(^|{quote_delimiter})\"|\"({quote_delimiter}|\\r?$)')) else 0 end"
     )
     return [
         "drop table if exists reject_errors",

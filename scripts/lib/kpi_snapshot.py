@@ -5,8 +5,10 @@ the proof that a change did not move a number.
     python scripts/lib/kpi_snapshot.py compare DIR WAREHOUSE
 
 Each table in the `kpis` schema (kpi_scorecard and every kpi_* model) and, with
---core, each conformed table in `core`, is written as CSV in `order by all` order, so
-two builds compare byte for byte. `compare` exits 1 and names the tables that differ.
+--core, each conformed table in `core` (with --all, every table and view of every
+schema the build writes: staging, intermediate and audit too), is written as CSV in
+`order by all` order, so two builds compare byte for byte. `compare` exits 1 and names
+the tables that differ.
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ from pathlib import Path
 import duckdb
 
 
+ALL_SCHEMAS = ["kpis", "core", "staging", "intermediate", "audit"]
+
+
 def save(warehouse: Path, folder: Path, schemas: list[str]) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     saved = []
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         tables = connection.execute(
             "select table_schema, table_name from information_schema.tables"
-            " where table_schema in (select unnest(?)) and table_type = 'BASE TABLE' order by all",
+            " where table_schema in (select unnest(?)) order by all",
             [schemas],
         ).fetchall()
         for schema, table in tables:
@@ -45,8 +50,9 @@ def main() -> int:
     parser.add_argument("first", type=Path)
     parser.add_argument("second", type=Path)
     parser.add_argument("--core", action="store_true", help="also the conformed tables in schema core")
+    parser.add_argument("--all", action="store_true", help="every schema the build writes")
     args = parser.parse_args()
-    schemas = ["kpis"] + (["core"] if args.core else [])
+    schemas = ALL_SCHEMAS if args.all else ["kpis"] + (["core"] if args.core else [])
     if args.action == "save":
         names = save(args.first, args.second, schemas)
         print(f"saved {len(names)} tables to {args.second}")

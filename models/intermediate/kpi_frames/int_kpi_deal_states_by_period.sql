@@ -35,7 +35,23 @@ readings as (
 final as (
     select
         readings.*,
-        opportunity_history.*
+        -- the state's columns the sales KPIs and the report read, not all of
+        -- fct_opportunity_history: 6M rows at scale 100, so each column costs (issue 12)
+        opportunity_history.opportunity_id,
+        opportunity_history.valid_from,
+        opportunity_history.owner_user_id,
+        opportunity_history.owner_team,
+        opportunity_history.segment,
+        opportunity_history.region,
+        opportunity_history.is_excluded,
+        opportunity_history.stage_name,
+        opportunity_history.stage_order,
+        opportunity_history.is_qualified_stage,
+        opportunity_history.is_open,
+        opportunity_history.is_closed,
+        opportunity_history.is_won,
+        opportunity_history.close_date,
+        opportunity_history.amount_reporting
     from readings
     inner join opportunity_history
         on opportunity_history.valid_from <= readings.read_on
