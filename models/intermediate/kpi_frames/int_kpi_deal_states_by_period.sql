@@ -39,6 +39,7 @@ final as (
         -- fct_opportunity_history: 6M rows at scale 100, so each column costs (issue 12)
         opportunity_history.opportunity_id,
         opportunity_history.valid_from,
+        opportunity_history.valid_to,
         opportunity_history.owner_user_id,
         opportunity_history.owner_team,
         opportunity_history.segment,
