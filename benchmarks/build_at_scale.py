@@ -20,6 +20,9 @@ figure as JSON, to compare over time:
     .venv/bin/python benchmarks/build_at_scale.py --scale 1 --scale 10 \\
         --json benchmarks/results/$(date +%F)-build.json
     .venv/bin/python benchmarks/build_at_scale.py --scale 1 --scale 10 --systems
+    .venv/bin/revops demo --out /tmp/s2500 --scale 2500   # once: about 45 minutes
+    .venv/bin/python benchmarks/build_at_scale.py --scale 2500 --data /tmp/s2500 --build-only \\
+        --memory-limit 12GB --json benchmarks/results/$(date +%F)-build-2500.json
 """
 
 from __future__ import annotations
@@ -61,13 +64,12 @@ _LANDING_CHILD = """
 import sys, duckdb
 from pathlib import Path
 from revops.contract import load_contract
-from revops.landing import landing_statements, scan_folder
+from revops.landing import landing_statements, run_landing, scan_folder
 from revops.project import Project
 contract = load_contract(Project.locate().contract_sources)
 statements = landing_statements(scan_folder(Path(sys.argv[1]), contract), contract, "raw")
 with duckdb.connect(sys.argv[2]) as connection:
-    for statement in statements:
-        connection.execute(statement)
+    run_landing(connection, statements)
 """
 
 
@@ -83,7 +85,7 @@ import duckdb
 from revops.build import BuildOptions
 from revops.contract import load_contract
 from revops.dbt_invocation import invoke_dbt
-from revops.landing import landing_statements, scan_folder
+from revops.landing import landing_statements, run_landing, scan_folder
 from revops.project import Project
 data, built, scratch, threads = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 project = Project.locate()
@@ -106,8 +108,7 @@ with duckdb.connect(str(scratch / "raw" / "revops.duckdb")) as connection:  # th
     for schema in sorted({node["schema"] for node in nodes.values()} | {"raw"}):
         connection.execute(f'create schema if not exists "{schema}"')
     started = time.monotonic()
-    for statement in landing_statements(scan_folder(data, contract), contract, "raw"):
-        connection.execute(statement)
+    run_landing(connection, landing_statements(scan_folder(data, contract), contract, "raw"))
     landing_seconds = time.monotonic() - started
     connection.execute("attach '" + str(built).replace("'", "''") + "' as built (read_only)")
     started, models = time.monotonic(), []
@@ -168,13 +169,16 @@ def top_models(build: dict, count: int = TOP_MODELS) -> list[dict]:
 
 
 def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep: Path | None = None,
-              unit_tests: bool = False, memory_limit: str | None = None, build_only: bool = False) -> dict:
+              unit_tests: bool = False, memory_limit: str | None = None, build_only: bool = False,
+              generated: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        data, warehouse = scratch / "data", scratch / "revops.duckdb"
+        data, warehouse = generated or scratch / "data", scratch / "revops.duckdb"
         if keep is not None:  # kept, to compare its numbers (scripts/lib/kpi_snapshot.py)
             warehouse = keep / f"scale-{scale:g}" / "revops.duckdb"
-        generate_seconds, _ = measured(revops + ["demo", "--out", str(data), "--scale", str(scale)], quiet=True)
+        generate_seconds = None
+        if generated is None:
+            generate_seconds, _ = measured(revops + ["demo", "--out", str(data), "--scale", str(scale)], quiet=True)
         rows = sum(sum(1 for _ in path.open()) - 1 for path in data.glob("*.csv"))
         landing_seconds, landing_peak = (None, None) if build_only else measured(
             [sys.executable, "-c", _LANDING_CHILD, str(data), str(scratch / "landing.duckdb")])
@@ -186,10 +190,10 @@ def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep
         build = json.loads(nodes_file.read_text())
         if build_only:  # the largest scales: the build is the figure, the rest would double the run
             return {"scale": scale, "raw_rows": rows, "threads": threads, "unit_tests": unit_tests,
-                    "memory_limit": memory_limit, "generate_seconds": round(generate_seconds, 2),
+                    "memory_limit": memory_limit, "generate_seconds": rounded(generate_seconds),
                     "build_seconds": round(build_seconds, 2), "build_peak_rss_mib": round(peak),
                     "phases": phases(build),
-                    "load_average_after": os.getloadavg(), "top_models": top_models(build),
+                    "load_average_after": os.getloadavg(), "top_models": top_models(build, 2 * TOP_MODELS),
                     "nodes": len(build["nodes"])}
         raw_file = scratch / "raw_sql.json"
         with raw_file.open("w") as out:
@@ -209,7 +213,7 @@ def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep
             "threads": threads,
             "unit_tests": unit_tests,
             "memory_limit": memory_limit,
-            "generate_seconds": round(generate_seconds, 2),
+            "generate_seconds": rounded(generate_seconds),
             "landing_seconds": round(landing_seconds, 2),
             "landing_peak_rss_mib": round(landing_peak),
             "build_seconds": round(build_seconds, 2),
@@ -254,6 +258,10 @@ def run_scale(scale: float, threads: int, systems: bool, revops: list[str], keep
         return result
 
 
+def rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, action="append", help="demo scale(s) to run [default: 1]")
@@ -267,7 +275,12 @@ def main() -> None:
     parser.add_argument("--memory-limit", help="build as `revops build --memory-limit` does (12GB): DuckDB spills past it")
     parser.add_argument("--build-only", action="store_true",
                         help="generate and build only: no landing alone, raw SQL, export or kpis (for scale 2500)")
+    parser.add_argument("--data", type=Path,
+                        help="build this folder, generated before with `revops demo --out DATA --scale S`"
+                             " (one --scale, S), instead of generating it: for scale 2500, about 45 minutes")
     args = parser.parse_args()
+    if args.data and len(args.scale or [1.0]) != 1:
+        parser.error("--data is one scale's folder: give the one --scale it was generated at")
     revops = [sys.executable, "-m", "revops"]
     header = (f"{'scale':>6} {'raw rows':>10} {'generate s':>11} {'landing s':>10} {'build s':>8}"
               f" {'build/landing':>14} {'peak MiB':>9} {'raw SQL s':>10} {'build/raw':>10}"
@@ -278,18 +291,20 @@ def main() -> None:
     results = []
     for scale in args.scale or [1.0]:
         result = run_scale(scale, args.threads, args.systems, revops, args.keep, args.unit_tests,
-                           args.memory_limit, args.build_only)
+                           args.memory_limit, args.build_only, args.data)
         results.append(result)
         if args.build_only:
             wall = result["phases"]["wall_seconds"]
-            print(f"{scale:>6g} {result['raw_rows']:>10,} generate {result['generate_seconds']:.1f} s,"
+            generated = "reused" if result["generate_seconds"] is None else f"{result['generate_seconds']:.1f} s"
+            print(f"{scale:>6g} {result['raw_rows']:>10,} generate {generated},"
                   f" build {result['build_seconds']:.1f} s (parse and landing {wall['before_first_node']:.1f} s),"
                   f" peak {result['build_peak_rss_mib']:.0f} MiB", flush=True)
             if args.json:
                 write_json(args.json, results)
             continue
         by_type = result["phases"]["node_seconds_by_type"]
-        line = (f"{scale:>6g} {result['raw_rows']:>10,} {result['generate_seconds']:>11.1f}"
+        generated = "reused" if result["generate_seconds"] is None else f"{result['generate_seconds']:.1f}"
+        line = (f"{scale:>6g} {result['raw_rows']:>10,} {generated:>11}"
                 f" {result['landing_seconds']:>10.1f} {result['build_seconds']:>8.1f}"
                 f" {result['build_over_landing']:>14.1f} {result['build_peak_rss_mib']:>9.0f}"
                 f" {result['raw_sql_seconds']:>10.1f} {result['build_over_raw_sql']:>10.1f}"

@@ -20,8 +20,19 @@
     {%- if landing.errors -%}
         {{ exceptions.raise_compiler_error("cannot land " ~ data_dir ~ ":\n  " ~ (landing.errors | join("\n  "))) }}
     {%- endif -%}
-    {%- for statement in landing.statements -%}
-        {%- do run_query(statement) -%}
-    {%- endfor -%}
+    {%- do run_landing_steps(landing.statements) -%}
     {{ return('') }}
+{% endmacro %}
+
+{#- A step is a statement, or a choice {if: query, then: steps, else: steps} on the
+    query's one boolean (run_landing() in landing.py does the same). -#}
+{% macro run_landing_steps(steps) %}
+    {%- for step in steps -%}
+        {%- if step is mapping -%}
+            {%- set answer = run_query(step['if']).rows[0][0] -%}
+            {%- do run_landing_steps(step['then'] if answer else step['else']) -%}
+        {%- else -%}
+            {%- do run_query(step) -%}
+        {%- endif -%}
+    {%- endfor -%}
 {% endmacro %}

@@ -17,7 +17,10 @@ Rules:
     skipped. A line that does not parse is kept as a row of its own carrying DuckDB's
     reason, so the contract checks quarantine it with its file and line;
   - `_source_line` is the line in the file (the header is line 1 of a plain file), the
-    row in a Parquet file.
+    row in a Parquet file. Records are numbered as read; when they and the rejected
+    lines add up to the file's line count (counted at scan time), each line is one
+    record and that number is the line. Otherwise (a quoted line break, a blank line)
+    the file's physical lines are read again to map each record to its first line.
 
 Paths never become SQL as typed: each is a quoted literal with DuckDB's glob
 characters escaped, so a folder named `O'Brien [1]` is read as itself.
@@ -41,6 +44,7 @@ _EXTENSIONS = (".csv.gz", ".csv", ".parquet")  # longest first
 _PART_MARKERS = ("_SUCCESS", "_committed_", "_started_", "_metadata", "_common_metadata")
 _HEADER_SEARCH_LINES = 20  # a title block above the header is at most this long
 _HEAD_BYTES = 1 << 16
+_COUNT_CHUNK_BYTES = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,9 @@ class SourceFile:
     columns: tuple[str, ...]  # lower-cased header names, in file order
     delimiter: str = ","
     header_line: int = 1  # the file line holding the header (CSV)
+    # physical lines of a plain CSV whose line ends are \n or \r\n; None: not counted
+    # (gzip, a lone \r), so its records are always mapped to lines by reading them
+    line_count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -249,7 +256,26 @@ def _csv_header(path: Path, name: str, table: ContractTable) -> SourceFile:
         return SourceFile(str(path), name, tuple(fields), ",", 1)
     _, line_index, delimiter, fields = best
     fields = [field or f"column{i + 1}" for i, field in enumerate(fields)]
-    return SourceFile(str(path), name, tuple(fields), delimiter, 1 - line_index)
+    line_count = None if opener is gzip.open else _count_lines(path)
+    return SourceFile(str(path), name, tuple(fields), delimiter, 1 - line_index, line_count)
+
+
+def _count_lines(path: Path) -> int | None:
+    """The file's lines as DuckDB's reader splits them, or None when a \r not followed by
+    \n (a line end to DuckDB, not to this count) makes the count unsafe. A byte scan:
+    about a second per gigabyte."""
+    lines = carriage_returns = crlf = 0
+    previous = b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_COUNT_CHUNK_BYTES):
+            lines += chunk.count(b"\n")
+            if b"\r" in chunk or previous == b"\r":  # most files have none: skip two counts
+                carriage_returns += chunk.count(b"\r")
+                crlf += chunk.count(b"\r\n") + (previous == b"\r" and chunk[:1] == b"\n")
+            previous = chunk[-1:]
+    if carriage_returns != crlf:
+        return None
+    return lines + (previous not in (b"", b"\n"))
 
 
 def _parquet_header(path: Path, name: str) -> SourceFile:
@@ -281,11 +307,17 @@ def sql_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def landing_statements(scan: FolderScan, contract: dict[str, ContractTable], raw_schema: str) -> list[str]:
-    """The statements that land every table of `scan` into `raw_schema` (and drop the
+# A landing is a list of steps: a statement, or a choice {"if": query, "then": [...],
+# "else": [...]} whose query returns one boolean. run_landing() runs them on a DuckDB
+# connection; the dbt hook (macros/duckdb/duckdb__land_contract_files.sql) the same way.
+Step = str | dict
+
+
+def landing_statements(scan: FolderScan, contract: dict[str, ContractTable], raw_schema: str) -> list[Step]:
+    """The steps that land every table of `scan` into `raw_schema` (and drop the
     contract tables it has no file for, so no earlier build's data leaks in)."""
     schema = sql_identifier(raw_schema)
-    statements = [f"create schema if not exists {schema}"]
+    statements: list[Step] = [f"create schema if not exists {schema}"]
     for table in sorted(contract):
         relation = f"{schema}.{sql_identifier(table)}"
         landed = scan.tables.get(table)
@@ -293,15 +325,25 @@ def landing_statements(scan: FolderScan, contract: dict[str, ContractTable], raw
             statements.append(f"drop table if exists {relation}")
             continue
         for index, source in enumerate(landed.files):
-            select = _parquet_select(source) if landed.file_format == "parquet" else None
-            if select is None:
-                statements += _csv_statements(source)
-                select = _csv_select(source)
             verb = f"create or replace table {relation} as" if index == 0 else f"insert into {relation} by name"
-            statements.append(f"{verb} {select}")
-    statements.append("drop table if exists __revops_rows")
-    statements.append("drop table if exists __revops_lines")
+            if landed.file_format == "parquet":
+                statements.append(f"{verb} {_parquet_select(source)}")
+            elif source.line_count is None:
+                statements += _csv_mapped_statements(source, relation, verb)
+            else:
+                statements += _csv_counted_statements(source, relation, verb)
+    statements += [f"drop table if exists {temp}" for temp in ("__revops_rows", "__revops_lines", "__revops_rejected")]
     return statements
+
+
+def run_landing(connection, statements: list[Step]) -> None:
+    """Run landing steps on a DuckDB connection, as the dbt hook does."""
+    for step in statements:
+        if isinstance(step, dict):
+            chosen = step["then"] if connection.execute(step["if"]).fetchone()[0] else step["else"]
+            run_landing(connection, chosen)
+        else:
+            connection.execute(step)
 
 
 def _parquet_select(source: SourceFile) -> str:
@@ -315,11 +357,66 @@ def _parquet_select(source: SourceFile) -> str:
     )
 
 
-def _csv_statements(source: SourceFile) -> list[str]:
-    """Read one CSV twice: its records with the fixed dialect (bad lines to DuckDB's
-    rejects table), and its physical lines, to number each record by its file line."""
-    path = sql_string(glob_escape(source.path))
+def _read_csv(source: SourceFile) -> str:
+    """The file's records, with the contract's dialect fixed; bad lines go to DuckDB's
+    rejects table (reject_errors), numbered by file line."""
     columns = ", ".join(f"{sql_string(column)}: 'VARCHAR'" for column in source.columns)
+    return (
+        f"read_csv({sql_string(glob_escape(source.path))}, columns = {{{columns}}}, header = true,"
+        f" skip = {source.header_line - 1}, auto_detect = false, delim = {sql_string(source.delimiter)},"
+        " quote = '\"', escape = '\"', comment = '', store_rejects = true, hive_partitioning = false,"
+        " union_by_name = false)"
+    )
+
+
+_REJECTS_BY_LINE = (
+    "select line, arg_min(lower(replace(error_type, '_', ' ')) || ': ' || error_message, column_idx) as reason,"
+    " any_value(csv_line) as raw_text from reject_errors group by line"
+)
+
+
+def _csv_counted_statements(source: SourceFile, relation: str, verb: str) -> list[Step]:
+    """A CSV whose lines were counted: land its records numbered as read (record n on
+    line header + n). If records and rejected lines fill every line below the header,
+    each line is one record: shift the records after each rejected line down by one
+    and add the rejected lines. If not (a quoted line break, a blank line), delete the
+    records and land the file as _csv_mapped_statements does."""
+    name = sql_string(source.name)
+    columns = ", ".join(sql_identifier(column) for column in source.columns)
+    header = source.header_line
+    return [
+        "drop table if exists reject_errors",
+        "drop table if exists reject_scans",
+        f"{verb} select {columns}, cast(row_number() over () + {header} as bigint) as _source_line,"
+        f" {name} as _source_file, cast(null as varchar) as _source_error, cast(null as varchar) as _source_text"
+        f" from {_read_csv(source)}",
+        {
+            "if": f"select (select count(*) from {relation} where _source_file = {name})"
+                  f" + (select count(distinct line) from reject_errors) + {header} <> {source.line_count}",
+            "then": [f"delete from {relation} where _source_file = {name}",
+                     *_csv_mapped_statements(source, relation, f"insert into {relation} by name")],
+            "else": [
+                # good_before: how many records precede the rejected line
+                "create or replace temp table __revops_rejected as"
+                f" select *, line - {header} - row_number() over (order by line) as good_before"
+                f" from ({_REJECTS_BY_LINE})",
+                f"update {relation} set _source_line = _source_line + ("
+                "   select count(*) from __revops_rejected"
+                f"  where __revops_rejected.good_before < {relation}._source_line - {header})"
+                f" where _source_file = {name}"
+                f" and _source_line - {header} > (select min(good_before) from __revops_rejected)",
+                f"insert into {relation} by name select line as _source_line, {name} as _source_file,"
+                " 'malformed line: ' || reason as _source_error, trim(raw_text, chr(10) || chr(13)) as _source_text"
+                " from __revops_rejected",
+            ],
+        },
+    ]
+
+
+def _csv_mapped_statements(source: SourceFile, relation: str, verb: str) -> list[str]:
+    """Read one CSV twice: its records, and its physical lines, to number each record
+    by the file line it starts on."""
+    path = sql_string(glob_escape(source.path))
     skip = source.header_line - 1
     quote_delimiter = source.delimiter.replace("\t", "\\t")
     # a quote opens a field after a delimiter (or at the line start) and closes one before
@@ -334,10 +431,7 @@ def _csv_statements(source: SourceFile) -> list[str]:
         "drop table if exists reject_errors",
         "drop table if exists reject_scans",
         "create or replace temp table __revops_rows as"
-        " select *, row_number() over () as __record"
-        f" from read_csv({path}, columns = {{{columns}}}, header = true, skip = {skip}, auto_detect = false,"
-        f" delim = {sql_string(source.delimiter)}, quote = '\"', escape = '\"', comment = '',"
-        " store_rejects = true, hive_partitioning = false, union_by_name = false)",
+        f" select *, row_number() over () as __record from {_read_csv(source)}",
         # DuckDB numbers records from the top of the file (skipped lines, the header and
         # blank lines count once each, a quoted line break not at all): map each record
         # number to the file line it starts on
@@ -357,22 +451,18 @@ def _csv_statements(source: SourceFile) -> list[str]:
         f"  select line, text, {skip} + row_number() over (order by line) as record_line"
         "   from quoting where not continues_a_value"
         " ),"
-        " rejected as ("
-        "   select line as record_line,"
-        "   arg_min(lower(replace(error_type, '_', ' ')) || ': ' || error_message, column_idx) as reason,"
-        "   any_value(csv_line) as raw_text"
-        "   from reject_errors group by line"
-        " )"
+        f" rejected as ({_REJECTS_BY_LINE.replace('select line,', 'select line as record_line,', 1)})"
         " select starts.line, starts.record_line, rejected.reason, rejected.raw_text,"
         "   case when rejected.record_line is null and starts.text is not null"
         f"  and starts.record_line > {skip + 1} then row_number() over ("
         "     partition by rejected.record_line is null and starts.text is not null"
         f"    and starts.record_line > {skip + 1} order by starts.line) end as good_record"
         " from starts left join rejected using (record_line)",
+        f"{verb} {_csv_mapped_select(source)}",
     ]
 
 
-def _csv_select(source: SourceFile) -> str:
+def _csv_mapped_select(source: SourceFile) -> str:
     columns = ", ".join(f"rows.{sql_identifier(column)}" for column in source.columns)
     nulls = ", ".join(f"null as {sql_identifier(column)}" for column in source.columns)
     name = sql_string(source.name)

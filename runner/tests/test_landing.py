@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import time
+from dataclasses import replace
 
 import duckdb
 import pytest
@@ -15,7 +16,7 @@ from revops.build import BuildOptions, build_warehouse
 from revops.cli import main
 from revops.contract import load_contract
 from revops.errors import BadInput, ExitCode
-from revops.landing import landing_statements, scan_folder
+from revops.landing import landing_statements, run_landing, scan_folder
 
 ACCOUNTS_HEADER = "account_id,account_name,created_at\n"
 
@@ -30,8 +31,7 @@ def land(folder, contract):
     scan = scan_folder(folder, contract)
     assert not scan.errors, scan.errors
     connection = duckdb.connect()
-    for statement in landing_statements(scan, contract, "raw"):
-        connection.execute(statement)
+    run_landing(connection, landing_statements(scan, contract, "raw"))
     return connection
 
 
@@ -159,6 +159,75 @@ def test_bad_lines_are_rows_with_their_reason_and_every_line_number_is_the_file_
         (None, None, 12, "malformed line: unquoted value: Value with unterminated quote found.",
          'A5,"unterminated,2024-01-05\nA6,Zeta,2024-01-06'),
     ]
+
+
+# files whose lines the scan can count; the records of the first four fill every line,
+# so they are numbered as read; the last four must fall back to mapping records to lines
+COUNTED_FILES = {
+    "clean": ACCOUNTS_HEADER + "A1,Acme,2024-01-01\nA2,Beta,2024-01-02\n",
+    "bad lines first, between and last": (
+        ACCOUNTS_HEADER + "A0,too,many,2024-01-01\nshort\nA1,Acme,2024-01-01\n   \nA2,Beta,2024-01-02\n"
+        "A3,Gamma,2024-01-03\nTotal: 3 rows\nFooter,with,four,fields"),
+    "CRLF, a title block and every field quoted": (
+        'Accounts export\r\n"account_id","account_name","created_at"\r\n"A1","Acme, Inc","2024-01-01"\r\n'
+        '"A2","5"" screen","2024-01-02"\r\nA3;bad\r\n"A4","Delta","2024-01-04"\r\n'),
+    "no line end at the end": ACCOUNTS_HEADER + "A1,Acme,2024-01-01\nA2,Beta,2024-01-02",
+    "a quoted line break": ACCOUNTS_HEADER + 'A1,"Acme\nHoldings",2024-01-01\nA2,bad\nA3,Gamma,2024-01-03\n',
+    "a blank line": ACCOUNTS_HEADER + "A1,Acme,2024-01-01\n\nA2,bad\nA3,Gamma,2024-01-03\n",
+    "a blank line at the end": ACCOUNTS_HEADER + "A1,Acme,2024-01-01\nA2,Beta,2024-01-02\n\n",
+    "an unterminated quote": ACCOUNTS_HEADER + 'A1,Acme,2024-01-01\nA2,"Beta,2024-01-02\nA3,Gamma,2024-01-03\n',
+}
+MAPPED_ANYWAY = {"a quoted line break", "a blank line", "a blank line at the end", "an unterminated quote"}
+
+
+class RecordingConnection:
+    """A DuckDB connection that keeps every statement it runs."""
+
+    def __init__(self):
+        self.connection, self.statements = duckdb.connect(), []
+
+    def execute(self, statement):
+        self.statements.append(statement)
+        return self.connection.execute(statement)
+
+
+@pytest.mark.parametrize("case", sorted(COUNTED_FILES))
+def test_counted_lines_number_records_as_mapping_them_to_lines_does(contract, tmp_path, case):
+    (tmp_path / "accounts.csv").write_bytes(COUNTED_FILES[case].encode())
+    scan = scan_folder(tmp_path, contract)
+    assert scan.tables["accounts"].files[0].line_count == COUNTED_FILES[case].count("\n") + (
+        not COUNTED_FILES[case].endswith("\n"))
+    counted = RecordingConnection()
+    run_landing(counted, landing_statements(scan, contract, "raw"))
+    mapped = duckdb.connect()
+    scan.tables["accounts"] = replace(scan.tables["accounts"],
+                                      files=(replace(scan.tables["accounts"].files[0], line_count=None),))
+    run_landing(mapped, landing_statements(scan, contract, "raw"))
+    everything = "select * from raw.accounts order by _source_line"
+    assert counted.connection.execute(everything).fetchall() == mapped.execute(everything).fetchall()
+    read_lines_again = any("delim = chr(31)" in statement for statement in counted.statements)
+    assert read_lines_again == (case in MAPPED_ANYWAY)
+
+
+def test_counted_lines_are_the_file_lines(contract, tmp_path):
+    (tmp_path / "accounts.csv").write_text(COUNTED_FILES["bad lines first, between and last"])
+    connection = land(tmp_path, contract)
+    assert rows(connection, "accounts", "account_id, _source_line, _source_error is not null, _source_text") == [
+        (None, 2, True, "A0,too,many,2024-01-01"),
+        (None, 3, True, "short"),
+        ("A1", 4, False, None),
+        (None, 5, True, "   "),
+        ("A2", 6, False, None),
+        ("A3", 7, False, None),
+        (None, 8, True, "Total: 3 rows"),
+        (None, 9, True, "Footer,with,four,fields"),
+    ]
+
+
+def test_a_lone_carriage_return_is_not_counted(contract, tmp_path):
+    (tmp_path / "accounts.csv").write_bytes((ACCOUNTS_HEADER + "A1,Acme,2024-01-01\rA2,Beta,2024-01-02\n").encode())
+    scan = scan_folder(tmp_path, contract)
+    assert scan.tables["accounts"].files[0].line_count is None
 
 
 @pytest.mark.parametrize("delimiter", [";", "\t"])
